@@ -1,0 +1,17 @@
+"""Pure extraction: parsel Selectors in, item fields out. No I/O, no Scrapy engine."""
+
+from .article import DawnArticlePage, content_hash
+from .discovery import ArticleLink, listing_links, rss_links, sitemap_index_locations, sitemap_links
+from .teasers import listing_teasers, sidebar_teasers
+
+__all__ = [
+    "ArticleLink",
+    "DawnArticlePage",
+    "content_hash",
+    "listing_links",
+    "listing_teasers",
+    "rss_links",
+    "sidebar_teasers",
+    "sitemap_index_locations",
+    "sitemap_links",
+]

@@ -1,0 +1,97 @@
+"""Editorial teasers: the Opinion/Editorial sidebar of article pages, and editorial listing pages.
+
+A teaser is a `story` box (title, time, excerpt) under a heading that reads "Editorial". The sidebar's raw
+markup was never seen (DAWN_MARKUP.md: reported); it is expected to reuse the listing vocabulary, which was.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from ..urls import article_id_from_url, canonical_article_url
+from .html import elements_with_class, is_story_element, text_of
+from .text import clean, date_of
+
+SIDEBAR_SECTIONS = ("Editorial",)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+EDITORIAL_LISTING_PATH = "/newspaper/editorial"
+
+
+def teaser_fields(story, section: str, page_url: str) -> dict | None:
+    """Teaser fields from one `story` box, or None when it has no article link."""
+    links = [a for title in elements_with_class(story, "story__title") for a in title.iter("a")]
+    href = next((a.get("href") for a in links if a.get("href")), None)
+    article_id = article_id_from_url(urljoin(page_url, href)) if href else None
+    if article_id is None:
+        return None
+    label = " ".join(text_of(el) for el in elements_with_class(story, "timestamp--label")).lower()
+    stamps = elements_with_class(story, "timestamp--time")
+    calendars = elements_with_class(story, "timestamp__calendar")
+    excerpts = elements_with_class(story, "story__excerpt")
+    return {
+        "url": canonical_article_url(article_id),
+        "article_id": article_id,
+        "title": text_of(elements_with_class(story, "story__title")[0]) or None,
+        "excerpt": text_of(excerpts[0]) if excerpts else None,
+        "date": date_of(stamps[0].get("title") if stamps else None, text_of(calendars[0]) if calendars else None),
+        "updated": "updated" in label,
+        "section": section,
+    }
+
+
+def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
+    """Teasers of the Opinion/Editorial sidebar of an article page, in page order."""
+    teasers: list[dict] = []
+    for heading in _section_headings(selector.root):
+        section = clean(heading.text_content())
+        container = next((a for a in heading.iterancestors() if _stories_in(a)), None)
+        if container is None:
+            continue
+        for story in _stories_in(container):
+            if fields := teaser_fields(story, section, page_url):
+                teasers.append(fields)
+    return list({t["article_id"]: t for t in reversed(teasers)}.values())[::-1]
+
+
+def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
+    """On an editorial listing page (/newspaper/editorial[/date]), each story of the main column is a teaser."""
+    if not urlsplit(page_url).path.rstrip("/").startswith(EDITORIAL_LISTING_PATH):
+        return []
+    teasers = []
+    for story in selector.root.iter("article"):
+        if is_story_element(story) and not any(a.tag == "aside" for a in story.iterancestors()):
+            if fields := teaser_fields(story, "Editorial", page_url):
+                teasers.append(fields)
+    return list({t["article_id"]: t for t in reversed(teasers)}.values())[::-1]
+
+
+def _section_headings(root) -> list:
+    """Headings whose whole text is a sidebar section name ("Editorial"), outside any story box.
+
+    Headings are h1-h6 or badge/title-like elements; a byline link reading "Editorial" is not one.
+    """
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _is_heading(el):
+            continue
+        if clean(el.text_content()) in SIDEBAR_SECTIONS and not any(is_story_element(a) for a in el.iterancestors()):
+            found.append(el)
+    return found
+
+
+def _is_heading(element) -> bool:
+    if element.tag in HEADING_TAGS:
+        return True
+    tokens = (element.get("class") or "").split()
+    return element.tag in ("div", "span") and any(t == "badge" or t.endswith("__title") for t in tokens)
+
+
+def _is_teaser_box(element) -> bool:
+    return bool(elements_with_class(element, "story__title")) and not elements_with_class(element, "story__content")
+
+
+def _stories_in(container) -> list:
+    """The teaser boxes in a container: `story` boxes with a title and no article body of their own."""
+    return [el for el in container.iter() if is_story_element(el) and el is not container and _is_teaser_box(el)]

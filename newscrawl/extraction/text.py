@@ -1,0 +1,87 @@
+"""Small pure helpers for text found in Dawn pages: whitespace, datelines, print lines, dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) to one space and strip."""
+    if not text:
+        return ""
+    return _WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    return clean(text) or None
+
+
+# An upper-case place name (several words, dots, slashes, hyphens and apostrophes allowed) and a colon,
+# opening the first paragraph: "NUR SULTAN:", "D.I. KHAN:", "KARACHI / LAHORE:".
+_DATELINE = re.compile(r"^([A-Z][A-Z .'’/&-]{1,40}[A-Z.]):\s")
+
+
+def dateline_of(first_paragraph: str) -> str | None:
+    match = _DATELINE.match(first_paragraph)
+    return match.group(1).strip() if match else None
+
+
+# "Published in Dawn, February 3rd, 2020", "Published in Dawn, The Business and Finance Weekly,
+# September 20th, 2021", "Published in Dawn, November 18th , 2014".
+_PRINT_LINE = re.compile(
+    r"^Published in (?P<publication>Dawn(?:,[^,]+?)?)\s*,\s*"
+    r"(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*,\s*(?P<year>\d{4})\.?$"
+)
+
+
+def parse_print_line(text: str) -> dict | None:
+    """`{"publication": ..., "date": "YYYY-MM-DD"}` for a print-edition line, else None."""
+    match = _PRINT_LINE.match(clean(text))
+    if not match:
+        return None
+    try:
+        day = datetime.strptime(f"{match['month']} {match['day']} {match['year']}", "%B %d %Y").date()
+    except ValueError:
+        return None
+    return {"publication": clean(match["publication"]), "date": day.isoformat()}
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """A timestamp normalised to ISO 8601 with its offset, or None when it is not one."""
+    value = clean(value)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None  # a time without an offset is ambiguous: Dawn always gives +05:00
+    return parsed.isoformat()
+
+
+_CALENDAR_FORMATS = ("%d %b, %Y", "%d %B, %Y", "%B %d, %Y", "%b %d, %Y")
+
+
+def date_of(iso: str | None, calendar_text: str | None = None) -> str | None:
+    """The ISO date of a timestamp (in its own offset), else of a shown date like "26 Dec, 2024"."""
+    if iso and (normalised := iso_datetime(iso)):
+        return normalised[:10]
+    text = clean(calendar_text)
+    for fmt in _CALENDAR_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_day(value: str, name: str) -> date:
+    """A YYYY-MM-DD spider argument, with an error that names the argument."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"-a {name}={value!r}: expected a date as YYYY-MM-DD") from None

@@ -1,0 +1,73 @@
+"""At the end of a crawl: print a short summary and save the stats as `<NEWSCRAWL_OUTPUT_DIR>/last_crawl.json`.
+
+`scrapy crawl` exits 0 even when a crawl failed, so whoever needs a verdict (tests, cron) reads this file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from scrapy import signals
+
+from newscrawl.drops import DROP_STAT_PREFIX
+
+WRITTEN_PREFIX = "newscrawl/written/"
+SKIPPED_PREFIX = "newscrawl/skipped/"
+
+
+def summarise(stats: dict) -> dict:
+    """The figures a person wants from a stats dict."""
+
+    def under(prefix: str) -> dict:
+        return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+    return {
+        "finish_reason": stats.get("finish_reason"),
+        "pages_fetched": stats.get("response_received_count", 0),
+        "items_written": under(WRITTEN_PREFIX),
+        "items_dropped": under(DROP_STAT_PREFIX + "/"),
+        "pages_skipped": under(SKIPPED_PREFIX),
+        "errors_logged": stats.get("log_count/ERROR", 0),
+    }
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class CrawlSummary:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.output_dir = Path(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"))
+        self.print_summary = crawler.settings.getbool("NEWSCRAWL_SUMMARY")
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        # a bound method, kept alive by the extension object Scrapy holds (receivers are weak references)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider, reason):
+        stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
+        stats.setdefault("finish_reason", reason)
+        stats["newscrawl/wall_seconds"] = round(time.monotonic() - self.started, 3)
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        stats_path = self.output_dir / "last_crawl.json"
+        stats_path.write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
+        if self.print_summary:
+            summary = summarise(stats)
+            lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats['newscrawl/wall_seconds']} s",
+                     f"  pages fetched: {summary['pages_fetched']}"]
+            for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
+                               ("pages skipped", "pages_skipped")):
+                figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
+                lines.append(f"  {title}: {figures}")
+            lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")
+            lines.append(f"  stats:  {stats_path.resolve()}")
+            print("\n".join(lines), file=sys.stderr, flush=True)

@@ -1,0 +1,25 @@
+"""Pipeline 3: one Article per article_id and one EditorialTeaser per article_id per crawl."""
+
+from __future__ import annotations
+
+from itemadapter import ItemAdapter
+
+from newscrawl.drops import drop, item_type
+
+
+class DeduplicatePipeline:
+    def __init__(self, stats):
+        self.stats = stats
+        self.seen: set[tuple[str, int]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        key = (item_type(item), ItemAdapter(item)["article_id"])
+        if key in self.seen:
+            # the sidebar repeats the same teasers on every page: this is routine, not a warning
+            raise drop(self.stats, f"duplicate_{key[0]}", item, "already emitted in this crawl", log_level="DEBUG")
+        self.seen.add(key)
+        return item

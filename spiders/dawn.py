@@ -1,0 +1,163 @@
+"""The `dawn` spider: discovery, following links and choosing the parser. Extraction lives in
+newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/.
+
+Arguments (all optional; see README "Spider arguments"):
+  -a since=YYYY-MM-DD -a until=YYYY-MM-DD  crawl the date archives of those days, and keep only sitemap/RSS
+                                           entries published in that range
+  -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, TextResponse
+
+from newscrawl.extraction import DawnArticlePage, listing_links, listing_teasers, rss_links, sidebar_teasers
+from newscrawl.extraction import sitemap_index_locations, sitemap_links
+from newscrawl.extraction.text import parse_day
+from newscrawl.items import Article, EditorialTeaser
+from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
+
+
+def page_kind(url: str) -> str:
+    """Which parser a URL needs: "article", "sitemap", "feed" or "listing"."""
+    if article_id_from_url(url) is not None:
+        return "article"
+    path = urlsplit(url).path
+    if path.startswith("/feeds/sitemap") or path.endswith(".xml") and "sitemap" in path:
+        return "sitemap"
+    if path.startswith("/feeds/"):
+        return "feed"
+    return "listing"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class DawnSpider(scrapy.Spider):
+    name = "dawn"
+    allowed_domains = [SITE_HOST]
+
+    def __init__(self, since: str | None = None, until: str | None = None, urls: str | None = None,
+                 url_file: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.since = parse_day(since, "since") if since else None
+        self.until = parse_day(until, "until") if until else None
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"-a since={since} is after -a until={until}")
+        self.explicit_urls = self._explicit_urls(urls, url_file)
+
+    @staticmethod
+    def _explicit_urls(urls: str | None, url_file: str | None) -> list[str]:
+        listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
+        if url_file:
+            path = Path(url_file)
+            if not path.is_file():
+                raise ValueError(f"-a url_file={url_file}: no such file")
+            lines = path.read_text(encoding="utf-8").splitlines()
+            listed += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        bad = [u for u in listed if urlsplit(u).scheme not in ("http", "https") or urlsplit(u).netloc != SITE_HOST]
+        if bad:
+            raise ValueError(f"only {SITE_ROOT} pages can be crawled; not: {', '.join(bad[:5])}")
+        return list(dict.fromkeys(listed))
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.since or self.until)
+
+    # ---- where the crawl starts ------------------------------------------------------------------
+    async def start(self):
+        if self.explicit_urls:
+            for url in self.explicit_urls:
+                yield self._request(url, follow=False)
+            return
+        settings = self.crawler.settings
+        entry_points = settings.getlist("NEWSCRAWL_FEEDS")
+        if not self.dated:  # undated listings show today; a dated crawl takes the archives instead
+            entry_points += settings.getlist("NEWSCRAWL_LISTINGS")
+        for url in entry_points:
+            yield self._request(url, follow=True)
+        for url in self.archive_urls():
+            yield self._request(url, follow=True)
+
+    def archive_urls(self) -> list[str]:
+        if not self.dated:
+            return []
+        until = self.until or datetime.now(UTC).date()
+        since = self.since or until
+        days = (until - since).days + 1
+        limit = self.crawler.settings.getint("NEWSCRAWL_MAX_ARCHIVE_DAYS")
+        if days > limit:
+            raise ValueError(f"{days} days of archives asked for; NEWSCRAWL_MAX_ARCHIVE_DAYS is {limit}")
+        paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
+        return [f"{SITE_ROOT}/{path.strip('/')}/{since + timedelta(n):%Y-%m-%d}" for n in range(days) for path in paths]
+
+    def _request(self, url: str, follow: bool) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow})
+
+    def in_range(self, day: date | None) -> bool:
+        if day is None:
+            return True  # an entry that does not say when is kept: the article page will
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+    # ---- routing ---------------------------------------------------------------------------------
+    def parse(self, response, follow: bool = True):
+        kind = page_kind(response.url)
+        expected = TextResponse if kind in ("sitemap", "feed") else HtmlResponse
+        if not isinstance(response, expected):
+            self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
+            return
+        if kind == "article":
+            yield from self.parse_article(response)
+        elif kind == "sitemap":
+            yield from self.parse_sitemap(response, follow)
+        elif kind == "feed":
+            yield from self._follow([link for link in rss_links(response.selector) if self.in_range(link.published)],
+                                    response, follow)
+        else:
+            yield from self.parse_listing(response, follow)
+
+    def parse_article(self, response):
+        fetched_at = utc_now()
+        for teaser in sidebar_teasers(response.selector, response.url):
+            yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
+        page = DawnArticlePage(response.selector, response.url)
+        yield Article(**page.fields(), fetched_at=fetched_at)
+
+    def parse_listing(self, response, follow: bool):
+        fetched_at = utc_now()
+        for teaser in listing_teasers(response.selector, response.url):
+            yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
+        yield from self._follow(listing_links(response.selector, response.url), response, follow)
+
+    def parse_sitemap(self, response, follow: bool):
+        for url in sitemap_index_locations(response.selector):
+            if follow and urlsplit(url).netloc == SITE_HOST:
+                yield self._request(url, follow=True)
+        links = [link for link in sitemap_links(response.selector) if self.in_range(link.published)]
+        yield from self._follow(links, response, follow)
+
+    def _follow(self, links, response, follow: bool):
+        if not follow:
+            return
+        self.crawler.stats.inc_value("newscrawl/discovered_links", len(links))
+        for link in links:
+            yield self._request(link.url, follow=False)
+
+    # ---- what did not parse ----------------------------------------------------------------------
+    def _skip(self, response, reason: str) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.logger.warning("Skipped %s (%s, HTTP %d, %s)", response.url, reason, response.status,
+                            response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type")
+
+    def on_error(self, failure):
+        """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
+        response = getattr(failure.value, "response", None)
+        reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
+        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.logger.warning("Skipped %s (%s)", failure.request.url, reason)
