@@ -97,7 +97,7 @@ ADDONS = {
     "newscrawl.mirror.MirrorAddon": 0,
 }
 DOWNLOADER_MIDDLEWARES = {
-    # nearer the downloader than RetryMiddleware (550): sees a 429/503 before it is retried
+    # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
 }
 # One fingerprint per article id, whatever slug or query string the link carries.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 
 from newscrawl.drops import drop, item_type
+from newscrawl.items import Article, EditorialTeaser
 
 
 class DeduplicatePipeline:
@@ -17,6 +18,8 @@ class DeduplicatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
+        if not isinstance(item, (Article, EditorialTeaser)):
+            return item  # not ours (e.g. a test spider's dicts): not this pipeline's business
         key = (item_type(item), ItemAdapter(item)["article_id"])
         if key in self.seen:
             # the sidebar repeats the same teasers on every page: this is routine, not a warning

@@ -66,7 +66,9 @@ class JsonLinesWriterPipeline:
             handle.close()
 
     def process_item(self, item):
-        handle = self.files[type(item)]
+        handle = self.files.get(type(item))
+        if handle is None:
+            return item  # not one of ours: Scrapy's feed exports can still take it
         handle.write(json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False) + "\n")
         handle.flush()
         self.stats.inc_value(f"newscrawl/written/{item_type(item)}")

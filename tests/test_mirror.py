@@ -1,0 +1,39 @@
+"""The offline replay: manifest loading, answers, and clear errors for a bad mirror."""
+
+import json
+
+import pytest
+
+from newscrawl.mirror import Mirror, MirrorError
+from tests.conftest import write_mirror
+
+
+def test_answers_listed_urls_and_404s_the_rest(tmp_path):
+    mirror = Mirror(write_mirror(tmp_path, {
+        "https://www.dawn.com/news/1/a": (200, "text/html", b"<html>1</html>"),
+        "https://www.dawn.com/gone": (410, "text/html", b"gone"),
+    }))
+    assert mirror.answer("https://www.dawn.com/news/1/a") == (200, {"Content-Type": "text/html"}, b"<html>1</html>")
+    assert mirror.answer("https://www.dawn.com/news/1/a?utm_source=x")[0] == 200  # query ignored, as the site does
+    assert mirror.answer("https://www.dawn.com/gone")[0] == 410
+    assert mirror.answer("https://www.dawn.com/news/2")[0] == 404
+    assert mirror.answer("https://images.dawn.com/news/1/a")[0] == 404
+
+
+def test_status_and_headers_are_optional(tmp_path):
+    (tmp_path / "p.html").write_text("<p>x</p>")
+    (tmp_path / "manifest.jsonl").write_text(json.dumps({"url": "https://www.dawn.com/", "file": "p.html"}) + "\n\n")
+    assert Mirror(tmp_path).answer("https://www.dawn.com/") == (200, {}, b"<p>x</p>")
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (None, "no manifest.jsonl"),
+    ("not json\n", "manifest.jsonl:1: not a manifest entry"),
+    ('{"url": "https://www.dawn.com/"}\n', "not a manifest entry"),
+    ('{"url": "https://www.dawn.com/", "file": "missing.html"}\n', "does not exist"),
+])
+def test_bad_mirrors_fail_with_the_reason(tmp_path, manifest, message):
+    if manifest is not None:
+        (tmp_path / "manifest.jsonl").write_text(manifest)
+    with pytest.raises(MirrorError, match=message):
+        Mirror(tmp_path)

@@ -1,0 +1,70 @@
+"""The dawn spider's routing and arguments (no crawl)."""
+
+from datetime import date
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from spiders.dawn import DawnSpider, page_kind
+
+
+def make_spider(**kwargs) -> DawnSpider:
+    crawler = get_crawler(DawnSpider, settings_dict={"NEWSCRAWL_ARCHIVES": ["latest-news", "newspaper/editorial"],
+                                                     "NEWSCRAWL_MAX_ARCHIVE_DAYS": 10})
+    return DawnSpider.from_crawler(crawler, **kwargs)
+
+
+@pytest.mark.parametrize("url, kind", [
+    ("https://www.dawn.com/news/1532195/pompeo", "article"),
+    ("https://www.dawn.com/news/1532195", "article"),
+    ("https://www.dawn.com/feeds/sitemap", "sitemap"),
+    ("https://www.dawn.com/feeds/home/", "feed"),
+    ("https://www.dawn.com/feeds/latest-news/", "feed"),
+    ("https://www.dawn.com/latest-news", "listing"),
+    ("https://www.dawn.com/newspaper/editorial/2025-06-19", "listing"),
+    ("https://www.dawn.com/", "listing"),
+])
+def test_page_kind(url, kind):
+    assert page_kind(url) == kind
+
+
+def test_archive_urls_cover_each_day_and_section():
+    spider = make_spider(since="2025-06-18", until="2025-06-19")
+    assert spider.archive_urls() == [
+        "https://www.dawn.com/latest-news/2025-06-18", "https://www.dawn.com/newspaper/editorial/2025-06-18",
+        "https://www.dawn.com/latest-news/2025-06-19", "https://www.dawn.com/newspaper/editorial/2025-06-19",
+    ]
+    assert make_spider().archive_urls() == []  # undated crawls take today's listings instead
+
+
+def test_too_many_archive_days_is_refused():
+    with pytest.raises(ValueError, match="NEWSCRAWL_MAX_ARCHIVE_DAYS"):
+        make_spider(since="2025-01-01", until="2025-06-19").archive_urls()
+
+
+def test_date_range_filter():
+    spider = make_spider(since="2025-06-18", until="2025-06-19")
+    assert spider.in_range(date(2025, 6, 18)) and spider.in_range(date(2025, 6, 19))
+    assert not spider.in_range(date(2025, 6, 17)) and not spider.in_range(date(2025, 6, 20))
+    assert spider.in_range(None)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"since": "19-06-2025"}, "since"),
+    ({"until": "2025-02-30"}, "until"),
+    ({"since": "2025-06-20", "until": "2025-06-19"}, "after"),
+    ({"urls": "https://images.dawn.com/news/1/a"}, "only https://www.dawn.com"),
+    ({"urls": "www.dawn.com/news/1"}, "only https://www.dawn.com"),
+    ({"url_file": "/nonexistent/urls.txt"}, "no such file"),
+])
+def test_bad_arguments_fail_clearly(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_spider(**kwargs)
+
+
+def test_url_file_and_urls_are_merged_in_order_without_repeats(tmp_path):
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# a comment\nhttps://www.dawn.com/news/2\n\nhttps://www.dawn.com/news/1\n")
+    spider = make_spider(urls="https://www.dawn.com/news/1, https://www.dawn.com/news/3", url_file=str(listing))
+    assert spider.explicit_urls == ["https://www.dawn.com/news/1", "https://www.dawn.com/news/3",
+                                    "https://www.dawn.com/news/2"]
