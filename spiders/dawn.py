@@ -9,6 +9,7 @@ Arguments (all optional; see README "Spider arguments"):
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -160,4 +161,6 @@ class DawnSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
         self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
-        self.logger.warning("Skipped %s (%s)", failure.request.url, reason)
+        # a missing page is routine (listings link to withdrawn stories); a 5xx or network error is not
+        routine = response is not None and response.status in (404, 410)
+        self.logger.log(logging.INFO if routine else logging.WARNING, "Skipped %s (%s)", failure.request.url, reason)

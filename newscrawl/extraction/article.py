@@ -78,7 +78,8 @@ class DawnArticlePage:
         """The story container: the `story` box holding the body, else the body's parent. With no body
         container, the `story` box whose data-id is the article's, else the first one outside sidebars."""
         if self.content is not None:
-            return self._story_of(self.content) or self.content.getparent()
+            story = self._story_of(self.content)
+            return story if story is not None else self.content.getparent()
         boxes = [el for el in self.sel.root.iter() if isinstance(el.tag, str) and has_class(el, "story")
                  and not any(a.tag == "aside" or has_class(a, "story") for a in el.iterancestors())]
         return next((el for el in boxes if el.get("data-id") == str(self.article_id)), boxes[0] if boxes else None)

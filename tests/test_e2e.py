@@ -1,0 +1,90 @@
+"""A full discovery crawl of the offline site with the real spider, middlewares and pipelines."""
+
+import json
+
+import pytest
+
+from tests.conftest import EXPECTED
+
+SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def full_crawl(tmp_path_factory):
+    from tests.conftest import run_crawl
+    return run_crawl(tmp_path_factory.mktemp("e2e"))
+
+
+def test_crawl_finished_cleanly(full_crawl):
+    stats = full_crawl.stats
+    assert stats["finish_reason"] == "finished"
+    assert stats.get("log_count/ERROR", 0) == 0
+    assert "spider_exceptions/count" not in stats
+
+
+def test_exactly_the_expected_articles_once_each(full_crawl):
+    ids = [a["article_id"] for a in full_crawl.articles]
+    assert len(ids) == len(set(ids))
+    assert sorted(ids) == sorted(SITE_EXPECTED["article_ids"])
+
+
+def test_exactly_the_expected_teasers_once_each(full_crawl):
+    ids = [t["article_id"] for t in full_crawl.teasers]
+    assert len(ids) == len(set(ids))
+    assert sorted(ids) == sorted(SITE_EXPECTED["teaser_ids"])
+    # the sidebar repeats on every page: the repeats were dropped as duplicates, not written
+    assert full_crawl.stats["newscrawl/dropped/duplicate_EditorialTeaser"] > 20
+
+
+def test_articles_match_their_expected_json(full_crawl):
+    for article in full_crawl.articles:
+        expected = json.loads((EXPECTED / f"{article['article_id']}.json").read_text(encoding="utf-8"))["article"]
+        assert article["title"] == expected["title"]
+        assert article["body"] == "\n\n".join(expected["body_paragraphs"])
+        assert article["authors"] == expected["authors"]
+        assert article["published_at"] == expected["published_at"]
+        assert article["fetched_at"].endswith("+00:00")
+
+
+def test_no_sidebar_text_in_any_body(full_crawl):
+    for article in full_crawl.articles:
+        # an editorial's own teaser excerpt is its first sentence: only other editorials' teasers count
+        pieces = {piece for t in full_crawl.teasers if t["article_id"] != article["article_id"]
+                  for piece in (t["excerpt"], t["excerpt"].rstrip("."), t["title"] + "\n\n")}
+        leaked = [p for p in pieces if p in article["body"]]
+        assert not leaked, (article["url"], leaked)
+        blocks = article["body"].split("\n\n")
+        assert "Opinion" not in blocks and "Editorial" not in blocks
+
+
+def test_teasers_record_where_they_were_first_seen(full_crawl):
+    for teaser in full_crawl.teasers:
+        assert teaser["first_seen_on"].startswith("https://www.dawn.com/")
+        assert teaser["section"] == "Editorial"
+
+
+def test_no_request_to_another_host(full_crawl):
+    hosts = {k.rsplit("/", 1)[1] for k in full_crawl.stats if k.startswith("newscrawl/requests_by_host/")}
+    assert hosts == {"www.dawn.com"}
+    assert full_crawl.stats.get("offsite/filtered", 0) >= 0  # other hosts are never requested
+
+
+def test_each_article_requested_once_whatever_its_link(full_crawl):
+    # the site links 1918168 with two slugs, a query string and no slug: one request, by id
+    assert full_crawl.stats["dupefilter/filtered"] > 0
+    article_requests = full_crawl.stats["newscrawl/mirror/hit"] + full_crawl.stats.get("newscrawl/mirror/miss", 0)
+    assert article_requests == full_crawl.stats["downloader/request_count"]
+
+
+def test_dated_crawl_keeps_only_entries_in_range(crawl):
+    result = crawl("-a", "since=2025-06-17", "-a", "until=2025-06-17")
+    ids = {a["article_id"] for a in result.articles}
+    assert ids == {1917668, 1917703}  # the two 17 June stories of the feeds
+    assert result.stats["finish_reason"] == "finished"
+
+
+def test_urls_mode_follows_no_link(crawl):
+    result = crawl("-a", "urls=https://www.dawn.com/news/1532195/pompeo-urges-kazakhstan-to-join-it-in-pressing-china-over-uighur-rights")
+    assert [a["article_id"] for a in result.articles] == [1532195]
+    assert sorted(t["article_id"] for t in result.teasers) == list(range(1880801, 1880807))
+    assert result.stats["downloader/request_count"] == 2  # robots.txt + the page
