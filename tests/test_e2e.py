@@ -88,3 +88,11 @@ def test_urls_mode_follows_no_link(crawl):
     assert [a["article_id"] for a in result.articles] == [1532195]
     assert sorted(t["article_id"] for t in result.teasers) == list(range(1880801, 1880807))
     assert result.stats["downloader/request_count"] == 2  # robots.txt + the page
+
+
+def test_scrapy_feed_exports_still_work(crawl, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    result = crawl("-a", "urls=https://www.dawn.com/news/1532195", "-O", f"{feed}:jsonlines")
+    exported = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    assert sorted(item["article_id"] for item in exported) == [1532195] + list(range(1880801, 1880807))
+    assert len(result.articles) == 1 and len(result.teasers) == 6  # our own files are written as well

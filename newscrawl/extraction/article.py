@@ -183,14 +183,12 @@ class DawnArticlePage:
 
     @cached_property
     def _print_line_index(self) -> int | None:
-        for index in range(len(self._blocks) - 1, max(len(self._blocks) - 3, -1), -1):
-            if parse_print_line(self._blocks[index]):
-                return index
-        return None
+        """The print-edition line closes a Dawn story: whatever a layout puts after it is not the article."""
+        return next((i for i, block in enumerate(self._blocks) if parse_print_line(block)), None)
 
     def body_blocks(self) -> list[str]:
         index = self._print_line_index
-        return [b for i, b in enumerate(self._blocks) if i != index]
+        return self._blocks[:index] if index is not None else list(self._blocks)
 
     def body(self) -> str | None:
         return "\n\n".join(self.body_blocks()) or None
