@@ -96,3 +96,11 @@ def test_scrapy_feed_exports_still_work(crawl, tmp_path):
     exported = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
     assert sorted(item["article_id"] for item in exported) == [1532195] + list(range(1880801, 1880807))
     assert len(result.articles) == 1 and len(result.teasers) == 6  # our own files are written as well
+
+
+def test_editorial_listing_gives_teasers_and_in_urls_mode_nothing_more(crawl):
+    result = crawl("-a", "urls=https://www.dawn.com/newspaper/editorial")
+    june_editorials = [1918045, 1918046, 1918047, 1918049, 1918050]
+    assert sorted(t["article_id"] for t in result.teasers) == june_editorials
+    assert all(t["first_seen_on"] == "https://www.dawn.com/newspaper/editorial" for t in result.teasers)
+    assert result.articles == []
