@@ -28,6 +28,7 @@ class Article:
     fetched_at: str | None = None  # ISO 8601 UTC
     content_hash: str | None = None  # sha256 of title + body
     extractor: str = "dawn"  # "dawn", or "generic" when the fallback extractor supplied the body
+    version: int = 1  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from .render import RenderDownloader
 from .urls import strip_query
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ class MirrorDownloadHandler(BaseDownloadHandler):
 
     The real download goes to NEWSCRAWL_LIVE_DOWNLOAD_HANDLER (Scrapy's HTTP/1.1 handler by default), so
     another handler (scrapy-playwright's, say) can be put behind the mirror switch.
+
+    Requests with meta `playwright: True` go to the browser (newscrawl.render.RenderDownloader) in both modes;
+    under a mirror the browser's own requests are answered from it too.
     """
 
     def __init__(self, crawler):
@@ -78,6 +82,7 @@ class MirrorDownloadHandler(BaseDownloadHandler):
         self.mirror = Mirror(directory) if directory else None
         self.stats = crawler.stats
         self._live = None
+        self.render = RenderDownloader(crawler, self.mirror)  # starts no browser until a page needs one
         if self.mirror is None:
             live_cls = load_object(crawler.settings.get("NEWSCRAWL_LIVE_DOWNLOAD_HANDLER") or HTTP11DownloadHandler)
             self._live = build_from_crawler(live_cls, crawler)
@@ -87,6 +92,9 @@ class MirrorDownloadHandler(BaseDownloadHandler):
 
     async def download_request(self, request):
         self.stats.inc_value(f"newscrawl/requests_by_host/{urlsplit(request.url).netloc}")
+        if request.meta.get("playwright"):
+            return await self.render.download(request)
+        self.stats.inc_value("newscrawl/plain/pages")
         if self._live is not None:
             return await self._live.download_request(request)
         status, headers, body = self.mirror.answer(request.url)
@@ -96,6 +104,7 @@ class MirrorDownloadHandler(BaseDownloadHandler):
         return response_cls(url=request.url, status=status, headers=headers, body=body, request=request)
 
     async def close(self):
+        await self.render.close()
         if self._live is not None:
             await self._live.close()
 

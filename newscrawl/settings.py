@@ -68,6 +68,75 @@ NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
 
+# ---- extraction drift alarms (newscrawl/drift.py, run by spidermon when the spider closes) -------------
+
+# Lowest share (0..1) of Articles in which a field must be non-empty (stats newscrawl/coverage/<field>); below
+# it the crawl logs an ERROR naming the field and sets newscrawl/unhealthy. Any Article field can be added.
+NEWSCRAWL_DRIFT_MIN_COVERAGE = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
+# Highest share of Articles whose body came from the generic extractor (Dawn's selectors found none).
+NEWSCRAWL_DRIFT_MAX_GENERIC = 0.05
+# No alarm for a crawl of fewer Articles than this: the share of a handful of pages says nothing of the site.
+NEWSCRAWL_DRIFT_MIN_ARTICLES = 10
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.drift.DriftMonitorSuite"]
+
+# Project commands: `scrapy savefixture URL [--name NAME]` and `scrapy savefixture --check`.
+COMMANDS_MODULE = "newscrawl.commands"
+
+# ---- scheduled crawls (see docs/CRON.md) -----------------------------------------------------------
+
+# The SQLite store of what earlier crawls emitted (newscrawl/state.py): a rerun fetches and emits only what is
+# new or changed. Empty: no store; every crawl fetches and emits everything, Articles as version 1.
+NEWSCRAWL_STATE = ".newscrawl/state.sqlite"
+# An article page that answered 404/410, or whose item was dropped, is tried again after this many hours
+# (earlier when discovery shows it changed).
+NEWSCRAWL_RECHECK_HOURS = 24
+# Live progress line on stderr: "auto" when stderr is a terminal (not under cron), "1" always, "0" never;
+# refreshed every NEWSCRAWL_PROGRESS_INTERVAL seconds.
+NEWSCRAWL_PROGRESS = "auto"
+NEWSCRAWL_PROGRESS_INTERVAL = 2.0
+# Health thresholds of newscrawl-cron (newscrawl/cron.py): the crawl is unhealthy when more than this share
+# of responses are errors (HTTP 5xx, or no response at all) ...
+NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.1
+# ... or when more than this many responses are 403/429 (Cloudflare bans, rate limits).
+NEWSCRAWL_HEALTH_MAX_BANS = 3
+
+# ---- JavaScript pages (newscrawl/render.py; README "JavaScript pages") -------------------------------
+
+# Render pages whose plain HTML lacks what the items need (empty body container, live-updates page, empty
+# editorial sidebar) in Chromium through scrapy-playwright. Off (0): such a page is dropped and counted under
+# newscrawl/dropped/needs_render.
+NEWSCRAWL_RENDER = True
+# Regexes (searched in the URL) of HTML pages always rendered after their plain download, e.g. ".*" for all.
+NEWSCRAWL_RENDER_PATTERNS = []
+# Longest a whole render may take (browser start, navigation, waiting, reading the DOM), seconds; also the
+# navigation timeout. A render that takes longer is abandoned, its page closed, and counted as a failure.
+NEWSCRAWL_RENDER_TIMEOUT = 30.0
+# How long a render waits for the part the plain HTML lacked (the body, the entries, the sidebar), seconds.
+NEWSCRAWL_RENDER_WAIT = 10.0
+# The only hosts the browser may load from; under NEWSCRAWL_MIRROR they are answered from the mirror. Every
+# other host (ads, analytics, embeds, image CDNs) is blocked.
+NEWSCRAWL_RENDER_HOSTS = ["www.dawn.com"]
+# Playwright resource types never loaded by the browser.
+NEWSCRAWL_RENDER_BLOCKED_RESOURCES = ["image", "font", "media"]
+# The download handler that renders; built on the first page that needs it, so a crawl rendering nothing
+# starts no browser.
+NEWSCRAWL_RENDER_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+
+# scrapy-playwright: Debian's Chromium (apt-get install chromium); it cannot download a browser of its own.
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run"],
+}
+# Browser memory is bounded: one context, at most this many pages open in it at once.
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Navigation timeout of browser pages, milliseconds (newscrawl.render also bounds the whole render).
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
+
 # ---- politeness: Dawn rate-limits per IP and sits behind Cloudflare ---------------------------------
 
 # Identify the crawler; put a contact address of yours here for a live crawl.
@@ -100,16 +169,31 @@ DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
 }
+SPIDER_MIDDLEWARES = {
+    # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
+    # (newscrawl/incremental.py)
+    "newscrawl.incremental.IncrementalMiddleware": 40,
+}
+# Requests are queued and deduplicated in memory even with JOBDIR (whose queue a SIGKILL can tear, and whose
+# dupefilter would skip requests in flight at a kill); a killed crawl resumes from the state store instead
+# (newscrawl/incremental.py).
+SCHEDULER = "newscrawl.incremental.StateResumeScheduler"
+DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.strip_sidebar.StripSidebarPipeline": 200,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
+    "pipelines.versioning.VersioningPipeline": 350,
     "pipelines.jsonl_writer.JsonLinesWriterPipeline": 400,
+    "newscrawl.coverage.FieldCoveragePipeline": 900,
 }
 EXTENSIONS = {
+    # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
+    "spidermon.contrib.scrapy.extensions.Spidermon": 450,
     "newscrawl.summary.CrawlSummary": 500,
+    "newscrawl.progress.CrawlProgress": 510,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------

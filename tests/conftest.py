@@ -42,6 +42,8 @@ def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, se
               spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
                "-s", "NEWSCRAWL_SUMMARY=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
+    # each output directory has its own state store, so a crawl into a fresh directory is a first run
+    command += ["-s", f"NEWSCRAWL_STATE={output_dir / 'state.sqlite'}"]
     if mirror is not None:
         command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
     for name, value in (settings or {}).items():

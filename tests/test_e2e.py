@@ -1,18 +1,27 @@
-"""A full discovery crawl of the offline site with the real spider, middlewares and pipelines."""
+"""A full discovery crawl of the offline site with the real spider, middlewares and pipelines.
+
+The pages that need JavaScript (site.json "rendered_ids") are rendered in Chromium, and no other page is. Locally
+without /usr/bin/chromium (and CI unset) the crawl runs with NEWSCRAWL_RENDER=0 and those pages are dropped instead.
+"""
 
 import json
 
 import pytest
 
+from tests.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
 from tests.conftest import EXPECTED
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())
+RENDERING = have_chromium() or in_ci()  # under CI a missing browser fails the crawl, never skips it
+RENDERED_IDS = SITE_EXPECTED["rendered_ids"]
+ARTICLE_IDS = SITE_EXPECTED["article_ids"] if RENDERING else sorted(set(SITE_EXPECTED["article_ids"]) - set(RENDERED_IDS))
 
 
 @pytest.fixture(scope="module")
 def full_crawl(tmp_path_factory):
     from tests.conftest import run_crawl
-    return run_crawl(tmp_path_factory.mktemp("e2e"))
+    settings = {} if RENDERING else {"NEWSCRAWL_RENDER": "0"}
+    return run_crawl(tmp_path_factory.mktemp("e2e"), settings=settings, timeout=BROWSER_CRAWL_TIMEOUT)
 
 
 def test_crawl_finished_cleanly(full_crawl):
@@ -25,7 +34,22 @@ def test_crawl_finished_cleanly(full_crawl):
 def test_exactly_the_expected_articles_once_each(full_crawl):
     ids = [a["article_id"] for a in full_crawl.articles]
     assert len(ids) == len(set(ids))
-    assert sorted(ids) == sorted(SITE_EXPECTED["article_ids"])
+    assert sorted(ids) == sorted(ARTICLE_IDS)
+
+
+def test_only_the_javascript_pages_were_rendered(full_crawl):
+    stats = full_crawl.stats
+    needed = sum(v for k, v in stats.items() if k.startswith("newscrawl/render/needed/"))
+    assert needed == len(RENDERED_IDS)  # one reason each: the static majority needs nothing
+    if not RENDERING:
+        assert stats["newscrawl/dropped/needs_render"] == len(RENDERED_IDS)
+        assert not [k for k in stats if k.startswith("playwright/")]
+        return
+    assert stats["newscrawl/render/pages"] == len(RENDERED_IDS)
+    assert stats["playwright/request_count/navigation"] == len(RENDERED_IDS)
+    assert stats.get("newscrawl/render/failures", 0) == 0
+    assert "newscrawl/dropped/needs_render" not in stats
+    assert set(RENDERED_IDS) <= {a["article_id"] for a in full_crawl.articles}
 
 
 def test_exactly_the_expected_teasers_once_each(full_crawl):
@@ -72,8 +96,11 @@ def test_no_request_to_another_host(full_crawl):
 def test_each_article_requested_once_whatever_its_link(full_crawl):
     # the site links 1918168 with two slugs, a query string and no slug: one request, by id
     assert full_crawl.stats["dupefilter/filtered"] > 0
-    article_requests = full_crawl.stats["newscrawl/mirror/hit"] + full_crawl.stats.get("newscrawl/mirror/miss", 0)
-    assert article_requests == full_crawl.stats["downloader/request_count"]
+    stats = full_crawl.stats
+    plain = stats["newscrawl/mirror/hit"] + stats.get("newscrawl/mirror/miss", 0)
+    assert plain == stats["newscrawl/plain/pages"]
+    # every download is a plain one, except the one render of each page that needs JavaScript
+    assert plain + stats.get("newscrawl/render/pages", 0) == stats["downloader/request_count"]
 
 
 def test_dated_crawl_keeps_only_entries_in_range(crawl):

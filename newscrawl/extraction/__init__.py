@@ -2,9 +2,15 @@
 
 from .article import DawnArticlePage, content_hash
 from .discovery import ArticleLink, listing_links, rss_links, sitemap_index_locations, sitemap_links
+from .generic import GenericArticlePage
+from .parse import ARTICLE_PARSERS, parse_article, parser_for
 from .teasers import listing_teasers, sidebar_teasers
 
 __all__ = [
+    "ARTICLE_PARSERS",
+    "GenericArticlePage",
+    "parse_article",
+    "parser_for",
     "ArticleLink",
     "DawnArticlePage",
     "content_hash",

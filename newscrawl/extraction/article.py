@@ -1,14 +1,18 @@
 """The Dawn article page object: a parsel Selector in, article fields out. No I/O, no Scrapy engine.
 
-One small method per field, as fundus does it. Each field tries the story markup first (the `story__*`,
-`timestamp--*` and `media*` blocks, which survived every redesign), then the page's meta tags, then JSON-LD.
+One small method per field, as fundus does it. Each field lists its sources, most trusted first, and the first
+valid value wins: the story markup (the `story__*`, `timestamp--*` and `media*` blocks, which survived every
+redesign), then the page's meta tags (`og:*`, `article:*`, `meta[name=author]`), then JSON-LD `NewsArticle`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from functools import cached_property
+from datetime import datetime
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -27,6 +31,37 @@ SKIPPED_CLASS_TOKENS = frozenset({"story", "media", "tts", "twitter-tweet", "ins
                                   "related", "share", "social"})
 SKIPPED_CLASS_PREFIXES = ("ad__", "widget", "media__item--", "story__related", "share", "social")
 LAZY_PLACEHOLDER_PREFIX = "data:"
+# og:image of a page without a picture of its own is the site's default social card, not an article image.
+SITE_IMAGE_PATH = "/_img/"
+JSON_LD_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle")
+# Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
+BYLINE_SEPARATORS = re.compile(r"\s*(?:[|,;&]|\band\b)\s*")
+BYLINE_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
+
+
+def first_valid(*sources: Callable):
+    """The value of the first source that gives one (a non-empty string, list or dict), else None."""
+    for source in sources:
+        if value := source():
+            return value
+    return None
+
+
+def split_names(text: str | None) -> list[str]:
+    """Names in a plain-text byline or author string: "By Our Correspondent", "Dawn.com | Reuters"."""
+    return [name for piece in BYLINE_SEPARATORS.split(clean(text)) if (name := BYLINE_PREFIX.sub("", piece).strip())]
+
+
+def _json_ld_names(value) -> list[str]:
+    """Names of a JSON-LD `author`: a string, a Person/Organization, or a list of them."""
+    values = value if isinstance(value, list) else [value]
+    return [clean(v.get("name") if isinstance(v, dict) else v) for v in values if v]
+
+
+def _json_ld_urls(value) -> list[str]:
+    """URLs of a JSON-LD `image`: a string, an ImageObject, or a list of them."""
+    values = value if isinstance(value, list) else [value]
+    return [clean(v.get("url") if isinstance(v, dict) else v) for v in values if v]
 
 
 def _is_skipped(element) -> bool:
@@ -48,22 +83,32 @@ class DawnArticlePage:
     """Article pages of the current layout (Tailwind shell around the BEM `story__*` blocks, since ~2021)."""
 
     layout = "dawn-2021"
+    extractor = "dawn"
 
     def __init__(self, selector: Selector, url: str):
         self.sel = selector
         self.url = url
 
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        """The markup signature of this layout: a `story` box with a `story__title` or `story__content`."""
+        return bool(selector.xpath("//*[contains(@class, 'story__title') or contains(@class, 'story__content')]"
+                                   "[ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' story ')]]"))
+
     # ---- which part of the page is the story ------------------------------------------------------
     @cached_property
     def article_id(self) -> int | None:
-        canonical = self.sel.xpath("//link[@rel='canonical']/@href").get()
-        return article_id_from_url(canonical) or article_id_from_url(self.url)
+        # the canonical link names the article; a story box's data-id can disagree with it (a listing trap)
+        return first_valid(lambda: article_id_from_url(self.sel.xpath("//link[@rel='canonical']/@href").get()),
+                           lambda: article_id_from_url(self._meta("og:url")),
+                           lambda: article_id_from_url(self.url))
 
     @cached_property
     def content(self):
         """The body container (`story__content`) of the page's own story, or None."""
         candidates = [el for el in elements_with_class(self.sel.root, "story__content")
-                      if not any(has_class(a, "story__content") for a in el.iterancestors())]
+                      if not any(has_class(a, "story__content") for a in el.iterancestors())
+                      and owned_by(el, self._story_of(el))]
         if not candidates:
             return None
         wanted = str(self.article_id)
@@ -90,55 +135,88 @@ class DawnArticlePage:
 
     def _header_elements(self, token: str) -> list:
         """Elements of class `token` that belong to the story itself, outside its body."""
-        if self.story is None:
-            return []
-        return [el for el in elements_with_class(self.story, token)
+        return self._outside_body(elements_with_class(self.story, token)) if self.story is not None else []
+
+    def _outside_body(self, elements) -> list:
+        """Those of `elements` that belong to the story itself (no sidebar or other story between) and sit
+        outside its body."""
+        return [el for el in elements
                 if owned_by(el, self.story) and not any(has_class(a, "story__content") for a in el.iterancestors())]
 
     def _meta(self, name: str) -> str | None:
         value = self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").get()
         return clean_or_none(value)
 
+    def _metas(self, name: str) -> list[str]:
+        return [clean(v) for v in self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").getall()]
+
     @cached_property
-    def _json_ld_article(self) -> dict:
+    def _json_ld(self) -> dict:
+        """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse."""
         for raw in self.sel.xpath("//script[@type='application/ld+json']/text()").getall():
             try:
                 data = json.loads(raw)
             except ValueError:
                 continue
-            for node in data if isinstance(data, list) else [data]:
-                if isinstance(node, dict) and node.get("@type") in ("NewsArticle", "Article", "ReportageNewsArticle"):
+            nodes = data.get("@graph", [data]) if isinstance(data, dict) else data
+            for node in nodes if isinstance(nodes, list) else []:
+                types = node.get("@type") if isinstance(node, dict) else None
+                if set(types if isinstance(types, list) else [types]) & set(JSON_LD_ARTICLE_TYPES):
                     return node
         return {}
+
+    def _json_ld_text(self, key: str) -> str | None:
+        value = self._json_ld.get(key)
+        return clean_or_none(value) if isinstance(value, str) else None
 
     # ---- fields ----------------------------------------------------------------------------------
     def canonical_url(self) -> str | None:
         return canonical_article_url(self.article_id) if self.article_id else None
 
     def title(self) -> str | None:
-        for el in self._header_elements("story__title"):
-            if text := text_of(el):
-                return text
-        if og_title := self._meta("og:title"):
-            return og_title
+        return first_valid(self._story_title, self._story_h1, lambda: self._meta("og:title"),
+                           lambda: self._json_ld_text("headline"), self._page_title)
+
+    def _story_title(self) -> str | None:
+        # h2 on today's pages, h1 on some: the class names the headline, not the tag
+        return next((text for el in self._header_elements("story__title") if (text := text_of(el))), None)
+
+    def _story_h1(self) -> str | None:
+        """A bare `h1` heading the story (a layout that dropped the `story__title` class)."""
+        headings = self._outside_body(self.story.iter("h1")) if self.story is not None else []
+        return next((text for el in headings if (text := text_of(el))), None)
+
+    def _page_title(self) -> str | None:
         page_title = clean(self.sel.xpath("//title/text()").get())
         return clean_or_none(page_title.split(" - ")[0]) if page_title else None
 
     def summary(self) -> str | None:
-        return self._meta("og:description") or self._meta("description")
+        return first_valid(lambda: self._meta("og:description"), lambda: self._meta("description"),
+                           lambda: self._json_ld_text("description"))
 
     def authors(self) -> list[str]:
-        names: list[str] = []
-        for byline in self._header_elements("story__byline"):
-            links = [text_of(a) for a in elements_with_class(byline, "story__byline__link")]
-            names.extend(links)
-        if not names and (meta_author := self._meta("author")):
-            names = [meta_author]
+        names = first_valid(self._byline_authors, lambda: split_names(self._meta("author")),
+                            lambda: _json_ld_names(self._json_ld.get("author"))) or []
         return list(dict.fromkeys(name for name in names if name))
 
+    def _byline_authors(self) -> list[str]:
+        return [name for byline in self._header_elements("story__byline") for name in self._byline_names(byline)]
+
+    def _byline_names(self, element) -> list[str]:
+        """Each author link's text whole, and the plain text between links split into names, in byline order
+        ("Dawn Report", "<a>A</a> | <a>B</a>", "<a>A</a> and Our Correspondent")."""
+        names = split_names(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in SKIPPED_TAGS:
+                names += [text_of(child)] if child.tag == "a" else self._byline_names(child)
+            names += split_names(child.tail)
+        return [name for name in names if name]
+
     def section(self) -> str | None:
-        if section := self._meta("article:section"):
-            return section
+        return first_valid(lambda: self._meta("article:section"), lambda: self._json_ld_text("articleSection"),
+                           self._title_section)
+
+    def _title_section(self) -> str | None:
         parts = [clean(p) for p in (self.sel.xpath("//title/text()").get() or "").split(" - ")]
         return parts[-2] if len(parts) >= 3 and parts[-1].upper() == "DAWN.COM" else None
 
@@ -154,12 +232,23 @@ class DawnArticlePage:
         return times
 
     def published_at(self) -> str | None:
-        return (self._story_times.get("published")
-                or iso_datetime(self._meta("article:published_time"))
-                or iso_datetime(self._json_ld_article.get("datePublished")))
+        return first_valid(lambda: self._story_times.get("published"),
+                           lambda: iso_datetime(self._meta("article:published_time")),
+                           lambda: iso_datetime(self._json_ld_text("datePublished")))
 
     def updated_at(self) -> str | None:
-        return self._story_times.get("updated")
+        if self._story_times:  # the story shows its time: it says "Updated", or it was not updated
+            return self._story_times.get("updated")
+        return first_valid(lambda: self._later_than_published(self._meta("article:modified_time")),
+                           lambda: self._later_than_published(self._json_ld_text("dateModified")))
+
+    def _later_than_published(self, value: str | None) -> str | None:
+        """A modification time, when it is one and later than publication (meta tags repeat the publication
+        time as modified_time for a story never revised)."""
+        modified, published = iso_datetime(value), self.published_at()
+        if not modified or not published:
+            return None
+        return modified if datetime.fromisoformat(modified) > datetime.fromisoformat(published) else None
 
     @cached_property
     def _blocks(self) -> list[str]:
@@ -206,6 +295,10 @@ class DawnArticlePage:
         return parse_print_line(self._blocks[index]) if index is not None else None
 
     def images(self) -> list[dict]:
+        return first_valid(self._story_images, lambda: self._bare_images([self._meta("og:image")]),
+                           lambda: self._bare_images(_json_ld_urls(self._json_ld.get("image")))) or []
+
+    def _story_images(self) -> list[dict]:
         if self.story is None:
             return []
         images: dict[str, dict] = {}
@@ -222,6 +315,11 @@ class DawnArticlePage:
                     images.setdefault(url, {"url": url, "caption": caption or None})
         return list(images.values())
 
+    def _bare_images(self, urls: list[str | None]) -> list[dict]:
+        """Images named outside the story (og:image, JSON-LD): no caption; never the site's default card."""
+        found = [urljoin(self.url, u) for u in urls if u and SITE_IMAGE_PATH not in u]
+        return [{"url": u, "caption": None} for u in dict.fromkeys(found) if u.startswith(("http://", "https://"))]
+
     @staticmethod
     def _is_embed(figure) -> bool:
         for el in figure.iter():
@@ -232,10 +330,16 @@ class DawnArticlePage:
         return False
 
     def tags(self) -> list[str]:
-        tags = [clean(t) for t in self.sel.xpath("//meta[@property='article:tag']/@content").getall()]
-        if not tags and self.story is not None:
-            tags = [clean(t) for t in (self.story.get("data-tags") or "").split(",")]
+        tags = first_valid(self._story_tags, lambda: self._metas("article:tag"), self._json_ld_keywords) or []
         return list(dict.fromkeys(t for t in tags if t))
+
+    def _story_tags(self) -> list[str]:
+        tags = (self.story.get("data-tags") or "") if self.story is not None else ""
+        return [tag for t in tags.split(",") if (tag := clean(t))]
+
+    def _json_ld_keywords(self) -> list[str]:
+        keywords = self._json_ld.get("keywords")
+        return [clean(k) for k in (keywords.split(",") if isinstance(keywords, str) else keywords or [])]
 
     def fields(self) -> dict:
         """Every Article field this page gives (fetch metadata is the caller's)."""
@@ -256,5 +360,5 @@ class DawnArticlePage:
             "tags": self.tags(),
             "language": "en",
             "content_hash": content_hash(title, body),
-            "extractor": "dawn",
+            "extractor": self.extractor,
         }

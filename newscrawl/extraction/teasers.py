@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from ..urls import article_id_from_url, canonical_article_url
-from .html import elements_with_class, is_story_element, text_of
+from .html import elements_with_class, is_story_element, owned_by, text_of
 from .text import clean, date_of
 
 SIDEBAR_SECTIONS = ("Editorial",)
@@ -76,9 +76,15 @@ def _section_headings(root) -> list:
     for el in root.iter():
         if not isinstance(el.tag, str) or not _is_heading(el):
             continue
-        if clean(el.text_content()) in SIDEBAR_SECTIONS and not any(is_story_element(a) for a in el.iterancestors()):
+        if clean(el.text_content()) in SIDEBAR_SECTIONS and _outside_stories(el):
             found.append(el)
     return found
+
+
+def _outside_stories(element) -> bool:
+    """Not part of a story box; a sidebar widget nested inside the story container counts as outside it."""
+    story = next((a for a in element.iterancestors() if is_story_element(a)), None)
+    return story is None or not owned_by(element, story)
 
 
 def _is_heading(element) -> bool:

@@ -1,0 +1,151 @@
+"""Extraction quality benchmark: this project's parser, trafilatura and newspaper4k on every article fixture
+(the offline site's and the layout variants'; pages that need JavaScript are left out).
+
+    .venv/bin/python bench/quality.py            # prints the table, writes bench/quality.json
+
+newspaper4k is optional (`pip install -e '.[bench]'`); without it its row says so. Everything runs offline:
+each tool is given the fixture's HTML, never a URL to download.
+
+Body: precision, recall and F1 of word 4-gram shingles, as Zyte's article-extraction-benchmark counts them
+(`\\w+` tokens, shingles as a multiset; per page, then the mean). Title, authors, published_at, published day and
+dateline: the share of pages where the tool's value equals the expected one exactly, for the tools that give that
+field (trafilatura gives a day, not a time). Leakage: bodies holding any title or excerpt of the page's sidebar teasers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+from statistics import mean
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import trafilatura  # noqa: E402
+
+from newscrawl.commands.fixture_store import ArticleFixture, article_fixtures  # noqa: E402
+from newscrawl.extraction import parse_article  # noqa: E402
+
+OUTPUT = Path(__file__).resolve().parent / "quality.json"
+EXACT_FIELDS = ("title", "authors", "published_at", "published_day", "dateline")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+# ---- the three extractors: fixture in, {"body", "title", "authors", "published_at", "published_day", "dateline"} out
+def ours(fixture: ArticleFixture) -> dict:
+    fields = parse_article(fixture.selector(), fixture.url)
+    return {**fields, "published_day": (fields["published_at"] or "")[:10] or None}
+
+
+def with_trafilatura(fixture: ArticleFixture) -> dict:
+    doc = trafilatura.bare_extraction(fixture.html(), url=fixture.url, with_metadata=True)
+    doc = doc.as_dict() if doc is not None else {}
+    authors = [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()]
+    return {"body": doc.get("text"), "title": doc.get("title"), "authors": authors, "published_day": doc.get("date")}
+
+
+def newspaper_article_class():
+    """newspaper4k's Article, or None when it is not installed (it is an optional dependency)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "nltk is not installed": its NLP features are not used here
+        try:
+            from newspaper import Article  # noqa: PLC0415
+        except ImportError:
+            return None
+    return Article
+
+
+def with_newspaper(fixture: ArticleFixture) -> dict:
+    article = newspaper_article_class()(fixture.url, fetch_images=False)
+    article.download(input_html=fixture.html())  # given HTML: no network
+    article.parse()
+    published = article.publish_date.isoformat() if article.publish_date else None
+    return {"body": article.text, "title": article.title, "authors": list(article.authors), "published_at": published,
+            "published_day": (published or "")[:10] or None}
+
+
+TOOLS = {"newscrawl": ours, "trafilatura": with_trafilatura, "newspaper4k": with_newspaper}
+
+
+# ---- measures -----------------------------------------------------------------------------------------------
+def shingles(text: str | None, n: int = 4) -> Counter:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i:i + n]) for i in range(max(len(tokens) - n + 1, 0)))
+
+
+def body_scores(expected: str, got: str | None) -> dict:
+    truth, found = shingles(expected), shingles(got)
+    tp = sum((truth & found).values())
+    precision = tp / sum(found.values()) if found else float(not truth)
+    recall = tp / sum(truth.values()) if truth else float(not found)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def sidebar_texts(fixture: ArticleFixture) -> list[str]:
+    """Titles and excerpts of the page's sidebar teasers, except the page's own (an editorial lists itself)."""
+    own = fixture.expected_article()["article_id"]
+    return [text for t in fixture.data.get("teasers", []) if t["article_id"] != own
+            for text in (t["title"], t["excerpt"]) if text]
+
+
+def leaks(body: str | None, texts: list[str]) -> bool:
+    flat = " ".join((body or "").split())
+    return any(text in flat for text in texts)
+
+
+def expected_values(fixture: ArticleFixture) -> dict:
+    want = fixture.expected_article()
+    return {**want, "published_day": want["published_at"][:10]}
+
+
+def evaluate(tool, fixtures: list[ArticleFixture]) -> dict:
+    rows = []
+    for fixture in fixtures:
+        want, got = expected_values(fixture), tool(fixture)
+        rows.append({"fixture": fixture.name, **body_scores(want["body"], got.get("body")),
+                     "leak": leaks(got.get("body"), sidebar_texts(fixture)),
+                     **{f: got[f] == want[f] for f in EXACT_FIELDS if f in got}})
+    summary = {m: round(float(mean(r[m] for r in rows)), 4) for m in ("precision", "recall", "f1")}
+    summary["min_f1"] = round(float(min(r["f1"] for r in rows)), 4)
+    summary["leaks"] = sum(r["leak"] for r in rows)
+    summary.update({f: round(float(mean(r[f] for r in rows)), 4) if f in rows[0] else None for f in EXACT_FIELDS})
+    return {"pages": len(rows), **summary, "per_page": rows}
+
+
+def benchmark(fixtures: list[ArticleFixture] | None = None, tools: dict | None = None) -> dict:
+    fixtures = fixtures if fixtures is not None else [f for f in article_fixtures(("site", "variants")) if not f.needs_render]
+    tools = tools if tools is not None else TOOLS
+    results = {}
+    for name, tool in tools.items():
+        if tool is with_newspaper and newspaper_article_class() is None:
+            results[name] = {"skipped": "not installed: pip install -e '.[bench]'"}
+            continue
+        results[name] = evaluate(tool, fixtures)
+    return results
+
+
+def table(results: dict) -> str:
+    columns = ["pages", "precision", "recall", "f1", "min_f1", "leaks", *EXACT_FIELDS]
+    lines = ["| tool | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name, r in results.items():
+        if "skipped" in r:
+            lines.append(f"| {name} | {r['skipped']} |")
+            continue
+        cells = [f"{r[c]:.3f}" if isinstance(r[c], float) else ("n/a" if r[c] is None else str(r[c])) for c in columns]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    results = benchmark()
+    print(table(results))
+    OUTPUT.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written: {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The article fixtures and their expected JSON, wherever they live, and how a page's parse differs from them.
+
+Three groups, one contract (docs/FIXTURE_CONTRACT.md), each an HTML folder and an expected-JSON folder:
+the offline site (`site/`, `expected/<id>.json`), the layout variants (`variants/`, `expected/variants/`) and the
+pages recorded by `scrapy savefixture` (`recorded/`, `expected/recorded/`). Used by the tests, by
+`scrapy savefixture --check` and by bench/quality.py, so the three read the fixtures the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from parsel import Selector
+
+from newscrawl.extraction import parse_article, sidebar_teasers
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+# group -> (HTML folder, expected-JSON folder), relative to the fixtures folder
+GROUPS = {"site": ("site", "expected"), "variants": ("variants", "expected/variants"),
+          "recorded": ("recorded", "expected/recorded")}
+# Compared field by field; `body_paragraphs` of the expected JSON is compared as `body`. `extractor` only where
+# the expected JSON names it (the offline site's predates it).
+ARTICLE_FIELDS = ("url", "article_id", "title", "summary", "authors", "section", "published_at", "updated_at",
+                  "dateline", "body", "print_edition", "images", "tags", "language", "extractor")
+
+
+@dataclass(frozen=True)
+class ArticleFixture:
+    group: str
+    expected_path: Path
+    html_dir: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.group}/{self.expected_path.stem}"
+
+    @cached_property
+    def data(self) -> dict:
+        return json.loads(self.expected_path.read_text(encoding="utf-8"))
+
+    @property
+    def url(self) -> str:
+        return self.data["fixture"]["url"]
+
+    @property
+    def html_path(self) -> Path:
+        return self.html_dir / self.data["fixture"]["file"]
+
+    @property
+    def reviewed(self) -> bool:
+        return self.data["fixture"].get("reviewed") is True
+
+    @property
+    def needs_render(self) -> bool:
+        """The expected JSON describes the page after JavaScript ran; its raw HTML is not comparable."""
+        return bool(self.data["fixture"].get("needs_render"))
+
+    def html(self) -> str:
+        return self.html_path.read_text(encoding="utf-8")
+
+    def selector(self) -> Selector:
+        return Selector(text=self.html())
+
+    def expected_article(self) -> dict:
+        article = dict(self.data["article"])
+        article["body"] = "\n\n".join(article.pop("body_paragraphs"))
+        return article
+
+    def parsed(self) -> dict:
+        return parse_article(self.selector(), self.url)
+
+    def diff(self) -> dict[str, dict]:
+        """{field: {"expected": ..., "got": ...}} for each field where the parse differs; teasers as one field."""
+        want, got = self.expected_article(), self.parsed()
+        fields = [f for f in ARTICLE_FIELDS if f in want]
+        mismatches = {f: {"expected": want[f], "got": got.get(f)} for f in fields if got.get(f) != want[f]}
+        if "teasers" in self.data and (teasers := sidebar_teasers(self.selector(), self.url)) != self.data["teasers"]:
+            mismatches["teasers"] = {"expected": self.data["teasers"], "got": teasers}
+        return mismatches
+
+
+def expected_files(group: str, root: Path = FIXTURES) -> list[Path]:
+    folder = root / GROUPS[group][1]
+    # the site's expected folder also holds site.json and id lists: article fixtures are named by their id
+    return sorted(p for p in folder.glob("*.json") if group != "site" or p.stem.isdigit())
+
+
+def article_fixtures(groups=tuple(GROUPS), root: Path = FIXTURES) -> list[ArticleFixture]:
+    return [ArticleFixture(group, path, root / GROUPS[group][0]) for group in groups for path in expected_files(group, root)]

@@ -1,0 +1,245 @@
+"""`newscrawl-cron` / `python -m newscrawl.cron`: one scheduled crawl, with a lock, a run record and an exit code
+that tells the scheduler whether it went well (`scrapy crawl` itself exits 0 even when a crawl failed).
+
+    newscrawl-cron [-a NAME=VALUE]... [-s NAME=VALUE]... [--timeout SECONDS]
+
+-a and -s go to `scrapy crawl dawn` unchanged. The run record is appended to `<NEWSCRAWL_OUTPUT_DIR>/runs.jsonl`.
+Exit codes (docs/CRON.md): see EXIT_CODES; when several apply, the first in that order wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
+EXIT_CODES = {
+    OK: "the crawl finished and was healthy",
+    NOT_STARTED: "the crawl could not start (bad argument or setting, broken mirror, no last_crawl.json written)",
+    ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
+    ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
+    DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
+    NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
+    LOCKED: "another newscrawl-cron holds the lock; nothing was done",
+}
+STOP_GRACE_SECONDS = 60  # after a SIGTERM, how long the crawl may take to close before it is killed
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def name_value(text: str) -> str:
+    if "=" not in text or not text.split("=", 1)[0].strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return text
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="newscrawl-cron", description="Run one scheduled `dawn` crawl.",
+                                     epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()))
+    parser.add_argument("-a", dest="spider_args", action="append", default=[], type=name_value, metavar="NAME=VALUE",
+                        help="spider argument, passed to scrapy crawl")
+    parser.add_argument("-s", dest="settings", action="append", default=[], type=name_value, metavar="NAME=VALUE",
+                        help="setting, passed to scrapy crawl")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="stop the crawl (gracefully, then by force) after this long; counts as ended early")
+    return parser.parse_args(argv)  # a bad argument exits 2 = NOT_STARTED, as argparse does anyway
+
+
+def crawl_settings(overrides: list[str]):
+    """The project settings with the -s overrides, as the crawl will see them."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for pair in overrides:
+        name, value = pair.split("=", 1)
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+class Locked(Exception):
+    pass
+
+
+def take_lock(path: Path):
+    """An exclusive, non-blocking flock on `path` (created if needed); the open file holds it until closed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        raise Locked(f"{path} is held{f' by {holder}' if holder else ''}") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} since {utc_now()}\n")
+    handle.flush()
+    return handle
+
+
+def lock_paths(settings) -> list[Path]:
+    """One lock beside the output files and one beside the state store: two runs share neither."""
+    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / ".newscrawl-cron.lock"]
+    if state := settings.get("NEWSCRAWL_STATE"):
+        paths.append(Path(f"{state}.lock"))
+    return paths
+
+
+def run_crawl(args: argparse.Namespace) -> tuple[int | None, bool]:
+    """Run `scrapy crawl dawn`; returns (its exit status, or the negated signal that killed it; whether it was
+    stopped for --timeout or because this process was told to stop)."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "dawn"]
+    command += [x for a in args.spider_args for x in ("-a", a)] + [x for s in args.settings for x in ("-s", s)]
+    # its own session: a Ctrl-C on the terminal reaches only this process, which passes it on once (a second
+    # SIGINT would make Scrapy stop uncleanly)
+    child = subprocess.Popen(command, start_new_session=True)
+    stopped = False
+
+    def forward(signum, _frame):  # systemd stop or Ctrl-C: let the crawl close cleanly
+        nonlocal stopped
+        stopped = True
+        child.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        try:
+            return child.wait(timeout=args.timeout), stopped
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGTERM)
+            try:
+                return child.wait(timeout=STOP_GRACE_SECONDS), True
+            except subprocess.TimeoutExpired:
+                child.kill()
+                return child.wait(), True
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def under(stats: dict, prefix: str) -> dict:
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) -> tuple[int, dict]:
+    """The exit code and the health verdicts of one crawl, from its stats (None: it wrote none)."""
+    if stats is None:
+        killed = stopped or (returncode is not None and returncode < 0)
+        code = ENDED_EARLY if killed else NOT_STARTED
+        return code, {"started": killed, "finished": False}
+    statuses = {int(k): v for k, v in under(stats, "downloader/response_status_count/").items()}
+    requests = stats.get("downloader/request_count", 0)
+    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0)
+    bans = statuses.get(403, 0) + statuses.get(429, 0)
+    written = sum(under(stats, "newscrawl/written/").values())
+    verdicts = {
+        "started": True,
+        "finished": stats.get("finish_reason") == "finished" and returncode == 0 and not stopped,
+        "error_rate": round(errors / requests, 4) if requests else 0.0,
+        "errors_ok": (errors / requests if requests else 0.0) <= settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE"),
+        "bans": bans,
+        "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
+        "drift_ok": not stats.get("newscrawl/unhealthy"),
+        "new_items_ok": not (stats.get("newscrawl/incremental/unseen", 0) > 0 and written == 0),
+    }
+    if not verdicts["finished"]:
+        code = ENDED_EARLY
+    elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
+        code = ERRORS_OR_BANS
+    elif not verdicts["drift_ok"]:
+        code = DRIFT
+    elif not verdicts["new_items_ok"]:
+        code = NOTHING_NEW
+    else:
+        code = OK
+    return code, verdicts
+
+
+def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) -> dict:
+    stats = stats or {}
+    return {
+        "start": start,
+        "end": utc_now(),
+        "exit_code": code,
+        "exit_meaning": EXIT_CODES[code],
+        "spider_args": args.spider_args,
+        "settings": args.settings,
+        "finish_reason": stats.get("finish_reason"),
+        "pages": stats.get("response_received_count", 0),
+        "requests": stats.get("downloader/request_count", 0),
+        "items_by_type": under(stats, "newscrawl/written/"),
+        "new": under(stats, "newscrawl/versioning/new/"),
+        "updated": under(stats, "newscrawl/versioning/updated/"),
+        "drops_by_reason": under(stats, "newscrawl/dropped/"),
+        "errors": stats.get("log_count/ERROR", 0),
+        "http_status": under(stats, "downloader/response_status_count/"),
+        "coverage": under(stats, "newscrawl/coverage/"),
+        "verdicts": verdicts,
+    }
+
+
+def file_signature(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def fresh_stats(path: Path, before: tuple | None) -> dict | None:
+    """The crawl's last_crawl.json, if this run wrote it (one left unchanged is an earlier run's)."""
+    if file_signature(path) in (None, before):
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    start = utc_now()
+    settings = crawl_settings(args.settings)
+    output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR"))
+    if mirror := settings.get("NEWSCRAWL_MIRROR"):
+        from newscrawl.mirror import Mirror, MirrorError
+
+        try:
+            Mirror(mirror)
+        except MirrorError as exc:
+            print(f"newscrawl-cron: cannot start: {exc}", file=sys.stderr)
+            return NOT_STARTED
+    with ExitStack() as held:
+        try:
+            for path in lock_paths(settings):
+                held.enter_context(take_lock(path))
+        except Locked as exc:
+            print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
+            return LOCKED
+        stats_path = output_dir / "last_crawl.json"
+        before = file_signature(stats_path)
+        returncode, stopped = run_crawl(args)
+        stats = fresh_stats(stats_path, before)
+        code, verdicts = assess(stats, returncode, stopped, settings)
+        record = run_record(args, start, stats, code, verdicts)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with (output_dir / "runs.jsonl").open("a", encoding="utf-8") as runs:
+            runs.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if code != OK:
+        print(f"newscrawl-cron: exit {code}: {EXIT_CODES[code]}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Drift alarms: at the end of a crawl, judge the field coverage (newscrawl.coverage) and the share of generic
+extractions against thresholds, so that a Dawn redesign shows within one crawl instead of as silently empty fields.
+
+A spidermon monitor suite (SPIDERMON_SPIDER_CLOSE_MONITORS) runs the check when the spider closes; when it fails,
+the MarkUnhealthy action logs an ERROR per field with its coverage and sets `newscrawl/unhealthy` and
+`newscrawl/drift/<field>` in the stats, before newscrawl.summary saves them (its extension runs after spidermon's).
+Spidermon's own actions (mail, Slack, Sentry, ...) can be added to the suite by a deployment. The arithmetic is
+plain functions, tested without a crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from spidermon import MonitorSuite, monitors
+from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
+from spidermon.core.actions import Action
+
+from newscrawl.coverage import STAT_PREFIX as COVERAGE_PREFIX
+from newscrawl.drops import DROP_STAT_PREFIX
+from newscrawl.items import REQUIRED_FIELDS, Article
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor that gave their body (the spider)
+GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
+UNHEALTHY_STAT = "newscrawl/unhealthy"
+DRIFT_PREFIX = "newscrawl/drift/"
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    share: float
+    threshold: float
+
+    def message(self) -> str:
+        if self.field == GENERIC:
+            return f"{self.share:.1%} of Articles took their body from the generic extractor (at most {self.threshold:.1%})"
+        return f"field {self.field!r} is non-empty in {self.share:.1%} of Articles (at least {self.threshold:.1%})"
+
+
+def _dropped_missing(stats: dict, field: str) -> int:
+    return stats.get(f"{DROP_STAT_PREFIX}/missing_{field}", 0) if field in REQUIRED_FIELDS[Article] else 0
+
+
+def article_count(stats: dict) -> int:
+    """Articles judged: those written (the coverage pipeline's count) and those dropped for a missing field."""
+    return stats.get("newscrawl/written/Article", 0) + sum(_dropped_missing(stats, f) for f in REQUIRED_FIELDS[Article])
+
+
+def field_share(stats: dict, field: str) -> float | None:
+    """The coverage of a field, counting an Article that Validate dropped for lacking it as one without it
+    (coverage itself sees only the Articles written, where a required field is always there)."""
+    written = stats.get("newscrawl/written/Article", 0)
+    dropped = _dropped_missing(stats, field)
+    if not written + dropped or (COVERAGE_PREFIX + field not in stats and not dropped):
+        return None
+    return round(stats.get(COVERAGE_PREFIX + field, 0) * written / (written + dropped), 4)
+
+
+def generic_share(stats: dict) -> float | None:
+    counts = {k[len(EXTRACTOR_PREFIX):]: v for k, v in stats.items() if k.startswith(EXTRACTOR_PREFIX)}
+    total = sum(counts.values())
+    return round(counts.get("generic", 0) / total, 4) if total else None
+
+
+def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int) -> list[Finding]:
+    """The thresholds this crawl crossed; none when it judged fewer Articles than `min_articles` (the share of a
+    handful of pages says nothing about the site)."""
+    if article_count(stats) < max(min_articles, 1):
+        return []
+    findings = [Finding(field, share, float(threshold)) for field, threshold in min_coverage.items()
+                if (share := field_share(stats, field)) is not None and share < float(threshold)]
+    if (share := generic_share(stats)) is not None and share > max_generic:
+        findings.append(Finding(GENERIC, share, max_generic))
+    return findings
+
+
+def crawl_findings(crawler) -> list[Finding]:
+    settings = crawler.settings
+    return drift_findings(crawler.stats.get_stats(), settings.getdict("NEWSCRAWL_DRIFT_MIN_COVERAGE"),
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"))
+
+
+@monitors.name("Extraction drift")
+class DriftMonitor(BaseScrapyMonitor):
+    """Field coverage and generic extractions within their thresholds."""
+
+    @monitors.name("Field coverage and generic extractions")
+    def test_extraction_within_thresholds(self):
+        findings = crawl_findings(self.crawler)
+        self.assertFalse(findings, "; ".join(f.message() for f in findings))
+
+
+class MarkUnhealthy(Action):
+    """Log each crossed threshold as an ERROR and mark the crawl unhealthy in its stats."""
+
+    def run_action(self):
+        stats = self.data.crawler.stats
+        for finding in crawl_findings(self.data.crawler):
+            logger.error("Extraction drift: %s", finding.message())
+            stats.set_value(DRIFT_PREFIX + finding.field, finding.share)
+        stats.set_value(UNHEALTHY_STAT, True)
+
+
+class DriftMonitorSuite(MonitorSuite):
+    monitors = [DriftMonitor]
+    monitors_failed_actions = [MarkUnhealthy]

@@ -1,0 +1,139 @@
+"""`python -m newscrawl.cron`: lock, run record, exit codes; and the live progress line."""
+
+import fcntl
+import json
+import subprocess
+import sys
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl import cron
+from newscrawl import settings as project_settings
+from newscrawl.state import REJECTED, StateStore
+from tests.conftest import ROOT, SITE, write_mirror
+
+TIMEOUT = 120
+
+
+def run_cron(out, *args, mirror=SITE, state=True):
+    command = [sys.executable, "-m", "newscrawl.cron", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING",
+               "-s", f"NEWSCRAWL_STATE={out / 'state.sqlite' if state else ''}", "-s", "NEWSCRAWL_SUMMARY=0"]
+    if mirror is not None:
+        command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
+    return subprocess.run(command + list(args), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def runs(out) -> list[dict]:
+    return [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def healthy(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cron") / "out"
+    return out, run_cron(out)
+
+
+def test_a_healthy_crawl_exits_0_and_appends_a_run_record(healthy):
+    out, done = healthy
+    assert done.returncode == cron.OK, done.stderr
+    record = runs(out)[-1]
+    assert record["exit_code"] == 0 and record["finish_reason"] == "finished"
+    assert record["items_by_type"]["Article"] == record["new"]["Article"] > 0
+    assert record["pages"] > record["items_by_type"]["Article"]
+    assert record["http_status"]["200"] > 0
+    assert record["drops_by_reason"]["duplicate_EditorialTeaser"] > 0
+    assert record["coverage"]["title"] == 1.0 and 0 < record["coverage"]["updated_at"] < 1
+    assert all(record["verdicts"][k] for k in ("finished", "errors_ok", "bans_ok", "drift_ok", "new_items_ok"))
+    assert record["start"] <= record["end"]
+
+
+def test_no_progress_line_without_a_terminal(healthy):
+    assert "pages/min" not in healthy[1].stderr
+
+
+def test_a_second_start_while_one_runs_exits_at_once_with_the_lock_code(healthy):
+    out = healthy[0]
+    with (out / ".newscrawl-cron.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running newscrawl-cron holds it
+        done = run_cron(out)
+    assert done.returncode == cron.LOCKED
+    assert "another crawl is running" in done.stderr
+    assert len(runs(out)) == 1  # nothing ran, nothing recorded
+
+
+@pytest.mark.parametrize("args", [["-a", "since=yesterday"], ["-s", "NO_EQUALS_SIGN"]])
+def test_a_bad_argument_means_could_not_start(tmp_path, args):
+    assert run_cron(tmp_path, *args).returncode == cron.NOT_STARTED
+
+
+def test_a_broken_mirror_means_could_not_start(tmp_path):
+    done = run_cron(tmp_path, mirror=tmp_path / "nowhere")
+    assert done.returncode == cron.NOT_STARTED
+    assert "no manifest.jsonl" in done.stderr
+
+
+def test_a_crawl_stopped_by_timeout_ended_early_and_showed_progress(tmp_path):
+    done = run_cron(tmp_path, "--timeout", "3", "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS=1",
+                    "-s", "NEWSCRAWL_PROGRESS=1", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0.3")
+    assert done.returncode == cron.ENDED_EARLY
+    assert runs(tmp_path)[-1]["finish_reason"] == "shutdown"
+    assert "pages/min" in done.stderr  # (text mode turned its \r into newlines)
+
+
+def test_bans_above_the_threshold(tmp_path):
+    entry_points = project_settings.NEWSCRAWL_FEEDS + project_settings.NEWSCRAWL_LISTINGS
+    mirror = write_mirror(tmp_path / "site", {url: (403, "text/html", b"Attention Required") for url in entry_points})
+    done = run_cron(tmp_path / "out", mirror=mirror)
+    assert done.returncode == cron.ERRORS_OR_BANS
+    assert runs(tmp_path / "out")[-1]["verdicts"]["bans"] == len(entry_points)
+
+
+def test_zero_items_although_the_entry_points_listed_new_ones(tmp_path):
+    page = b"<html><body><a href='/news/1234567/a-story'>A story</a></body></html>"
+    empty_article = b"<html><head><title>Nothing here</title></head><body></body></html>"
+    mirror = write_mirror(tmp_path / "site", {
+        "https://www.dawn.com/": (200, "text/html; charset=utf-8", page),
+        "https://www.dawn.com/news/1234567/a-story": (200, "text/html; charset=utf-8", empty_article),
+    })
+    done = run_cron(tmp_path / "out", mirror=mirror)
+    assert done.returncode == cron.NOTHING_NEW
+    record = runs(tmp_path / "out")[-1]
+    assert record["items_by_type"] == {} and not record["verdicts"]["new_items_ok"]
+    # the dropped article is remembered, so the next run does not fetch it again at once
+    assert StateStore(tmp_path / "out" / "state.sqlite").article(1234567).status == REJECTED
+
+
+# ---- assess(): the verdicts from a stats dict ----------------------------------------------------------
+SETTINGS = Settings({"NEWSCRAWL_HEALTH_MAX_ERROR_RATE": 0.1, "NEWSCRAWL_HEALTH_MAX_BANS": 3})
+HEALTHY = {"finish_reason": "finished", "downloader/request_count": 100, "newscrawl/written/Article": 5,
+           "newscrawl/incremental/unseen": 5, "downloader/response_status_count/200": 100}
+
+
+@pytest.mark.parametrize("changes, code", [
+    ({}, cron.OK),
+    ({"newscrawl/unhealthy": True}, cron.DRIFT),
+    ({"finish_reason": "closespider_timeout"}, cron.ENDED_EARLY),
+    ({"downloader/response_status_count/503": 11}, cron.ERRORS_OR_BANS),
+    ({"downloader/exception_count": 11}, cron.ERRORS_OR_BANS),
+    ({"downloader/response_status_count/503": 10}, cron.OK),  # at the threshold, not above
+    ({"downloader/response_status_count/429": 2, "downloader/response_status_count/403": 2}, cron.ERRORS_OR_BANS),
+    ({"newscrawl/written/Article": 0}, cron.NOTHING_NEW),
+    ({"newscrawl/written/Article": 0, "newscrawl/incremental/unseen": 0}, cron.OK),  # nothing new was listed
+    ({"newscrawl/unhealthy": True, "downloader/response_status_count/403": 9}, cron.ERRORS_OR_BANS),  # bans first
+])
+def test_assess(changes, code):
+    assert cron.assess({**HEALTHY, **changes}, 0, False, SETTINGS)[0] == code
+
+
+def test_assess_without_stats():
+    assert cron.assess(None, 1, False, SETTINGS)[0] == cron.NOT_STARTED
+    assert cron.assess(None, -9, False, SETTINGS)[0] == cron.ENDED_EARLY  # killed before it could write them
+    assert cron.assess(HEALTHY, -15, False, SETTINGS)[0] == cron.ENDED_EARLY
+
+
+def test_exit_codes_are_distinct_and_documented():
+    assert len(set(cron.EXIT_CODES)) == len(cron.EXIT_CODES) == 7
+    table = (ROOT / "docs" / "CRON.md").read_text()
+    for code in cron.EXIT_CODES:
+        assert f"| {code} |" in table

@@ -1,0 +1,80 @@
+"""Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
+
+from newscrawl.commands.fixture_store import FIXTURES
+from newscrawl.drift import GENERIC, drift_findings, field_share, generic_share
+from tests.conftest import SITE, write_mirror
+
+THRESHOLDS = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
+
+
+def stats(written=20, **extra):
+    base = {"newscrawl/written/Article": written, "newscrawl/extractor/dawn": written}
+    base.update({f"newscrawl/coverage/{f}": 1.0 for f in THRESHOLDS})
+    return {**base, **{k.replace("__", "/"): v for k, v in extra.items()}}
+
+
+def findings(s, min_articles=10):
+    return {(f.field, f.share) for f in drift_findings(s, THRESHOLDS, 0.05, min_articles)}
+
+
+def test_a_healthy_crawl_has_no_findings():
+    assert findings(stats()) == set()
+
+
+def test_a_field_below_its_threshold_is_a_finding():
+    assert findings(stats(**{"newscrawl/coverage/authors": 0.55, "newscrawl/coverage/images": 0.5})) == {("authors", 0.55)}
+
+
+def test_articles_dropped_for_a_missing_required_field_count_against_it():
+    # coverage sees only the 20 Articles written; 5 more were dropped for having no body
+    s = stats(**{"newscrawl/dropped/missing_body": 5})
+    assert field_share(s, "body") == 0.8 and findings(s) == {("body", 0.8)}
+
+
+def test_a_crawl_whose_every_article_lost_its_body_is_unhealthy():
+    s = {"newscrawl/dropped/missing_body": 12}
+    assert field_share(s, "body") == 0.0 and ("body", 0.0) in findings(s)
+
+
+def test_generic_extractions_above_their_share():
+    s = stats(**{"newscrawl/extractor/dawn": 18, "newscrawl/extractor/generic": 2})
+    assert generic_share(s) == 0.1 and findings(s) == {(GENERIC, 0.1)}
+    assert findings(stats(**{"newscrawl/extractor/dawn": 19, "newscrawl/extractor/generic": 1})) == set()
+
+
+def test_too_few_articles_to_judge():
+    assert findings(stats(written=3, **{"newscrawl/coverage/authors": 0.0})) == set()
+    assert findings(stats(written=3, **{"newscrawl/coverage/authors": 0.0}), min_articles=1) == {("authors", 0.0)}
+
+
+def test_a_crawl_without_articles_has_no_findings():
+    assert findings({"newscrawl/written/EditorialTeaser": 5}, min_articles=0) == set()
+
+
+def test_crawl_logs_each_drift_as_an_error_and_marks_itself_unhealthy(crawl, tmp_path):
+    plain = "https://www.dawn.com/news/1918140/x"  # a Dawn page without byline or image
+    generic = "https://www.dawn.com/news/1990010/no-body-container"  # a page without story__content
+    mirror = write_mirror(tmp_path / "mirror", {
+        plain: (200, "text/html; charset=utf-8", (SITE / "news" / "1918140.html").read_bytes()),
+        generic: (200, "text/html; charset=utf-8", (FIXTURES / "variants" / "no-body-container.html").read_bytes()),
+    })
+    result = crawl("-a", f"urls={plain},{generic}", mirror=mirror, settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1})
+    assert len(result.articles) == 2
+    assert {a["extractor"] for a in result.articles} == {"dawn", "generic"}
+    assert result.stats["newscrawl/extractor/generic"] == 1
+    assert f"No Dawn story body in {generic}" in result.log  # the generic extraction's warning names the page
+    assert result.stats["newscrawl/unhealthy"] is True
+    assert result.stats["newscrawl/drift/authors"] == 0.5 and result.stats["newscrawl/drift/generic_extractions"] == 0.5
+    assert "newscrawl/drift/images" not in result.stats  # 50% is the threshold, not under it
+    errors = [line for line in result.log.splitlines() if "ERROR" in line and "Extraction drift" in line]
+    assert any("'authors'" in line and "50.0%" in line for line in errors)
+    assert any("generic extractor" in line for line in errors)
+
+
+def test_healthy_small_crawl_is_not_marked(crawl, tmp_path):
+    url = "https://www.dawn.com/news/1918168/x"
+    mirror = write_mirror(tmp_path / "mirror", {url: (200, "text/html; charset=utf-8",
+                                                      (SITE / "news" / "1918168.html").read_bytes())})
+    result = crawl("-a", f"urls={url}", mirror=mirror, settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1})
+    assert len(result.articles) == 1 and "newscrawl/unhealthy" not in result.stats
+    assert result.stats["newscrawl/coverage/body"] == 1.0

@@ -1,0 +1,47 @@
+"""The layout-variant pages (fixtures/variants/) against their hand-written expected JSON, field by field, and the
+variants' builder: pages in sync with it, marked as reconstructions, kept out of the offline site."""
+
+import json
+import sys
+
+import pytest
+
+from newscrawl.commands.fixture_store import FIXTURES, article_fixtures
+
+VARIANTS = article_fixtures(("variants",))
+# the variations the issue asks for, each a page of its own (the others are in fixtures/site: see fixtures/README.md)
+REQUIRED = {"h1-headline", "time-only-in-meta", "byline-plain-dawn-report", "byline-plain-correspondent",
+            "several-bylines", "sidebar-in-story", "decoys-first", "data-id-disagrees", "no-body-container"}
+
+
+def test_every_required_variation_has_a_page():
+    assert REQUIRED <= {f.expected_path.stem for f in VARIANTS}
+
+
+@pytest.mark.parametrize("fixture", VARIANTS, ids=lambda f: f.expected_path.stem)
+def test_variant_parses_as_expected(fixture):
+    mismatches = fixture.diff()
+    assert not mismatches, json.dumps(mismatches, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("fixture", VARIANTS, ids=lambda f: f.expected_path.stem)
+def test_variant_page_is_marked_as_reconstruction(fixture):
+    assert fixture.html().startswith("<!-- newscrawl fixture: RECONSTRUCTED article page.")
+    assert f"VARIANT {fixture.expected_path.stem}:" in fixture.html().splitlines()[0]
+
+
+def test_pages_are_what_the_builder_makes():
+    sys.path.insert(0, str(FIXTURES / "build"))
+    sys.dont_write_bytecode = True
+    try:
+        import build_variants
+    finally:
+        sys.path.remove(str(FIXTURES / "build"))
+    for name, (story, description, transform) in build_variants.VARIANTS.items():
+        built = build_variants.page(name, story, description, transform)
+        assert built == (FIXTURES / "variants" / f"{name}.html").read_text(encoding="utf-8"), f"rebuild {name}"
+
+
+def test_variants_stay_out_of_the_offline_site():
+    manifest = (FIXTURES / "site" / "manifest.jsonl").read_text(encoding="utf-8")
+    assert not any(f"/news/{f.expected_article()['article_id']}" in manifest for f in VARIANTS)
