@@ -1,4 +1,4 @@
-"""Drift alarms: at the end of a crawl, judge the field coverage (newscrawl.coverage) and the share of generic
+"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py) and the share of generic
 extractions against thresholds, so that a Dawn redesign shows within one crawl instead of as silently empty fields.
 
 A spidermon monitor suite (SPIDERMON_SPIDER_CLOSE_MONITORS) runs the check when the spider closes; when it fails,
@@ -17,9 +17,8 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from newscrawl.coverage import STAT_PREFIX as COVERAGE_PREFIX
-from newscrawl.drops import DROP_STAT_PREFIX
-from newscrawl.items import REQUIRED_FIELDS, Article
+from pipelines.coverage import COUNT_STAT as COVERAGE_COUNT_STAT
+from pipelines.coverage import STAT_PREFIX as COVERAGE_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -41,23 +40,13 @@ class Finding:
         return f"field {self.field!r} is non-empty in {self.share:.1%} of Articles (at least {self.threshold:.1%})"
 
 
-def _dropped_missing(stats: dict, field: str) -> int:
-    return stats.get(f"{DROP_STAT_PREFIX}/missing_{field}", 0) if field in REQUIRED_FIELDS[Article] else 0
-
-
 def article_count(stats: dict) -> int:
-    """Articles judged: those written (the coverage pipeline's count) and those dropped for a missing field."""
-    return stats.get("newscrawl/written/Article", 0) + sum(_dropped_missing(stats, f) for f in REQUIRED_FIELDS[Article])
+    """Articles judged: every one the parser produced (pipelines/coverage.py counts them before Validate)."""
+    return stats.get(COVERAGE_COUNT_STAT, 0)
 
 
 def field_share(stats: dict, field: str) -> float | None:
-    """The coverage of a field, counting an Article that Validate dropped for lacking it as one without it
-    (coverage itself sees only the Articles written, where a required field is always there)."""
-    written = stats.get("newscrawl/written/Article", 0)
-    dropped = _dropped_missing(stats, field)
-    if not written + dropped or (COVERAGE_PREFIX + field not in stats and not dropped):
-        return None
-    return round(stats.get(COVERAGE_PREFIX + field, 0) * written / (written + dropped), 4)
+    return stats.get(COVERAGE_PREFIX + field)
 
 
 def generic_share(stats: dict) -> float | None:

@@ -69,8 +69,8 @@ class IncrementalMiddleware:
     def admit(self, request: Request) -> Request | None:
         """The request, or None when it is for an article the store holds unchanged."""
         article_id = article_id_from_url(request.url)
-        if article_id is None:
-            return request
+        if article_id is None or request.meta.get("playwright"):
+            return request  # not an article, or a page fetched already that now goes to the browser
         modified = request.meta.get("newscrawl_modified")
         if self.state is not None and modified:
             noted = self.state.discovered.get(article_id)

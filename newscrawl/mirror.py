@@ -122,6 +122,6 @@ class MirrorAddon:
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-            "RANDOMIZE_DOWNLOAD_DELAY": False,
+            "DOWNLOAD_DELAY_JITTER": 0,
         }.items():
             settings.set(name, value, priority="spider")

@@ -3,6 +3,14 @@
 Override any of them with `-s NAME=VALUE` on the command line.
 """
 
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+
+# spidermon 1.27 still calls Spider.log(); the warning is its own, says nothing to a user, and would print
+# on every crawl.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -144,8 +152,10 @@ USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; research c
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Seconds between two requests to the host, varied by +/- DOWNLOAD_DELAY_JITTER (a share) so the rhythm is not
+# mechanical; AutoThrottle raises the delay when the host slows down.
 DOWNLOAD_DELAY = 2.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -182,12 +192,13 @@ DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
 ITEM_PIPELINES = {
+    # first: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
+    "pipelines.coverage.FieldCoveragePipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.strip_sidebar.StripSidebarPipeline": 200,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.versioning.VersioningPipeline": 350,
     "pipelines.jsonl_writer.JsonLinesWriterPipeline": 400,
-    "newscrawl.coverage.FieldCoveragePipeline": 900,
 }
 EXTENSIONS = {
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json

@@ -28,6 +28,7 @@ def summarise(stats: dict) -> dict:
     return {
         "finish_reason": stats.get("finish_reason"),
         "pages_fetched": stats.get("response_received_count", 0),
+        "pages_rendered": stats.get("newscrawl/render/pages", 0),
         "items_written": under(WRITTEN_PREFIX),
         "items_dropped": under(DROP_STAT_PREFIX + "/"),
         "pages_skipped": under(SKIPPED_PREFIX),
@@ -63,11 +64,13 @@ class CrawlSummary:
         if self.print_summary:
             summary = summarise(stats)
             lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats['newscrawl/wall_seconds']} s",
-                     f"  pages fetched: {summary['pages_fetched']}"]
+                     f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
             for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
                                ("pages skipped", "pages_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
+            if stats.get("newscrawl/unhealthy"):
+                lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")
             lines.append(f"  stats:  {stats_path.resolve()}")
             print("\n".join(lines), file=sys.stderr, flush=True)

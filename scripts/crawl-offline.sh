@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 OUT=${NEWSCRAWL_OUTPUT_DIR:-output/offline}
-rm -f "$OUT/articles.jsonl" "$OUT/editorial_teasers.jsonl"   # a demo run starts clean; real runs append
-.venv/bin/scrapy crawl dawn -s NEWSCRAWL_MIRROR=fixtures/site -s NEWSCRAWL_OUTPUT_DIR="$OUT" -s LOG_LEVEL=WARNING "$@"
+# a demo run starts clean; real runs append, and skip what their state store already holds
+rm -f "$OUT/articles.jsonl" "$OUT/editorial_teasers.jsonl" "$OUT/state.sqlite"
+.venv/bin/scrapy crawl dawn -s NEWSCRAWL_MIRROR=fixtures/site -s NEWSCRAWL_OUTPUT_DIR="$OUT" \
+  -s NEWSCRAWL_STATE="$OUT/state.sqlite" -s LOG_LEVEL=WARNING "$@"
 echo
 echo "Articles:          $(wc -l < "$OUT/articles.jsonl") lines in $PWD/$OUT/articles.jsonl"
 echo "Editorial teasers: $(wc -l < "$OUT/editorial_teasers.jsonl") lines in $PWD/$OUT/editorial_teasers.jsonl"

@@ -125,10 +125,9 @@ class DawnSpider(scrapy.Spider):
             self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
             return
         if reasons := self.render_policy.reasons(response, kind):
-            # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render.py).
-            # Scheduled directly, as a retry is: it is not a new link for the spider middlewares to deduplicate.
+            # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render.py)
             if (rendered := self.render_policy.rerender(response, reasons)) is not None:
-                self.crawler.engine.crawl(rendered)
+                yield rendered
             return
         if kind == "article":
             yield from self.parse_article(response)

@@ -1,14 +1,14 @@
 """Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
 
 from newscrawl.commands.fixture_store import FIXTURES
-from newscrawl.drift import GENERIC, drift_findings, field_share, generic_share
+from newscrawl.drift import GENERIC, drift_findings, generic_share
 from tests.conftest import SITE, write_mirror
 
 THRESHOLDS = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
 
 
 def stats(written=20, **extra):
-    base = {"newscrawl/written/Article": written, "newscrawl/extractor/dawn": written}
+    base = {"newscrawl/coverage_articles": written, "newscrawl/extractor/dawn": written}
     base.update({f"newscrawl/coverage/{f}": 1.0 for f in THRESHOLDS})
     return {**base, **{k.replace("__", "/"): v for k, v in extra.items()}}
 
@@ -25,15 +25,9 @@ def test_a_field_below_its_threshold_is_a_finding():
     assert findings(stats(**{"newscrawl/coverage/authors": 0.55, "newscrawl/coverage/images": 0.5})) == {("authors", 0.55)}
 
 
-def test_articles_dropped_for_a_missing_required_field_count_against_it():
-    # coverage sees only the 20 Articles written; 5 more were dropped for having no body
-    s = stats(**{"newscrawl/dropped/missing_body": 5})
-    assert field_share(s, "body") == 0.8 and findings(s) == {("body", 0.8)}
-
-
 def test_a_crawl_whose_every_article_lost_its_body_is_unhealthy():
-    s = {"newscrawl/dropped/missing_body": 12}
-    assert field_share(s, "body") == 0.0 and ("body", 0.0) in findings(s)
+    # coverage is measured before Validate drops them, so bodiless Articles count as such
+    assert findings(stats(**{"newscrawl/coverage/body": 0.0})) == {("body", 0.0)}
 
 
 def test_generic_extractions_above_their_share():
@@ -77,4 +71,18 @@ def test_healthy_small_crawl_is_not_marked(crawl, tmp_path):
                                                       (SITE / "news" / "1918168.html").read_bytes())})
     result = crawl("-a", f"urls={url}", mirror=mirror, settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1})
     assert len(result.articles) == 1 and "newscrawl/unhealthy" not in result.stats
-    assert result.stats["newscrawl/coverage/body"] == 1.0
+    assert result.stats["newscrawl/coverage/body"] == 1.0 and result.stats["newscrawl/coverage_articles"] == 1
+
+
+def test_coverage_counts_articles_that_validate_then_drops(crawl, tmp_path):
+    good = "https://www.dawn.com/news/1918168/x"
+    empty = "https://www.dawn.com/news/1990011/empty"  # an empty page: an Article with nothing, dropped
+    mirror = write_mirror(tmp_path / "mirror", {
+        good: (200, "text/html; charset=utf-8", (SITE / "news" / "1918168.html").read_bytes()),
+        empty: (200, "text/html; charset=utf-8", b""),
+    })
+    result = crawl("-a", f"urls={good},{empty}", mirror=mirror, settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1})
+    assert len(result.articles) == 1 and result.stats["newscrawl/dropped/missing_title"] == 1
+    assert result.stats["newscrawl/coverage_articles"] == 2
+    assert result.stats["newscrawl/coverage/body"] == 0.5 and result.stats["newscrawl/drift/body"] == 0.5
+    assert result.stats["newscrawl/unhealthy"] is True

@@ -1,6 +1,8 @@
-"""Pipeline (last): field coverage of the Articles written this crawl, as stats `newscrawl/coverage/<field>`:
-the share (0..1) of them where the field is non-empty. Kept current after every item, so the figures are in
-the stats whenever they are read (last_crawl.json, the cron run record), even after an early end."""
+"""Pipeline (first): field coverage of the Articles the parser produced this crawl, as stats
+`newscrawl/coverage/<field>`: the share (0..1) of them where the field is non-empty, and their number as
+`newscrawl/coverage_articles`. It runs before Validate, so an Article about to be dropped for a missing body
+still counts as one without a body: that is what a drift alarm must see. Kept current after every item, so the
+figures are in the stats whenever they are read (last_crawl.json, the cron run record), even after an early end."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from dataclasses import fields
 
 from itemadapter import ItemAdapter
 
-from .items import Article
+from newscrawl.items import Article
 
 STAT_PREFIX = "newscrawl/coverage/"
+COUNT_STAT = "newscrawl/coverage_articles"
 ARTICLE_FIELDS = [f.name for f in fields(Article)]
 
 
@@ -33,6 +36,7 @@ class FieldCoveragePipeline:
         if isinstance(item, Article):
             adapter = ItemAdapter(item)
             self.articles += 1
+            self.stats.set_value(COUNT_STAT, self.articles)
             self.filled.update(name for name in ARTICLE_FIELDS if is_filled(adapter.get(name)))
             for name in ARTICLE_FIELDS:
                 self.stats.set_value(STAT_PREFIX + name, round(self.filled[name] / self.articles, 4))
