@@ -91,7 +91,7 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.drift.DriftMonitorSuite"]
 # Project commands: `scrapy savefixture URL [--name NAME]` and `scrapy savefixture --check`.
 COMMANDS_MODULE = "newscrawl.commands"
 
-# ---- scheduled crawls (see docs/CRON.md) -----------------------------------------------------------
+# ---- scheduled crawls (README "Scheduled crawls") -----------------------------------------------------------
 
 # The SQLite store of what earlier crawls emitted (newscrawl/state.py): a rerun fetches and emits only what is
 # new or changed. Empty: no store; every crawl fetches and emits everything, Articles as version 1.

@@ -134,6 +134,6 @@ def test_assess_without_stats():
 
 def test_exit_codes_are_distinct_and_documented():
     assert len(set(cron.EXIT_CODES)) == len(cron.EXIT_CODES) == 7
-    table = (ROOT / "docs" / "CRON.md").read_text()
+    table = (ROOT / "README.md").read_text()
     for code in cron.EXIT_CODES:
         assert f"| {code} |" in table
