@@ -17,8 +17,9 @@ import signal
 import subprocess
 import sys
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from pathlib import Path
+
+from newscrawl.extraction.text import utc_now
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 EXIT_CODES = {
@@ -31,10 +32,6 @@ EXIT_CODES = {
     LOCKED: "another newscrawl-cron holds the lock; nothing was done",
 }
 STOP_GRACE_SECONDS = 60  # after a SIGTERM, how long the crawl may take to close before it is killed
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def name_value(text: str) -> str:

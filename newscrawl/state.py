@@ -18,8 +18,10 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+
+from .extraction.text import parse_datetime, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -51,19 +53,9 @@ CREATE TABLE IF NOT EXISTS outputs (
 EMITTED, MISSING, REJECTED = "emitted", "missing", "rejected"
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def parse_time(value: str | None) -> datetime | None:
     """An ISO 8601 timestamp as an aware datetime (a time without offset is taken as UTC), or None."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parse_datetime(value, naive_as_utc=True)
 
 
 def latest(*values: str | None) -> datetime | None:

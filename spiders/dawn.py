@@ -20,9 +20,16 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
-from newscrawl.extraction import listing_links, listing_teasers, parse_article, rss_links, sidebar_teasers
-from newscrawl.extraction import sitemap_index_locations, sitemap_links
-from newscrawl.extraction.text import parse_day
+from newscrawl.extraction import (
+    listing_links,
+    listing_teasers,
+    parse_article,
+    rss_links,
+    sidebar_teasers,
+    sitemap_index_locations,
+    sitemap_links,
+)
+from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
@@ -38,10 +45,6 @@ def page_kind(url: str) -> str:
     if path.startswith("/feeds/"):
         return "feed"
     return "listing"
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class DawnSpider(scrapy.Spider):

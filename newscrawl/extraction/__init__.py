@@ -1,7 +1,13 @@
 """Pure extraction: parsel Selectors in, item fields out. No I/O, no Scrapy engine."""
 
 from .article import DawnArticlePage, content_hash
-from .discovery import ArticleLink, listing_links, rss_links, sitemap_index_locations, sitemap_links
+from .discovery import (
+    ArticleLink,
+    listing_links,
+    rss_links,
+    sitemap_index_locations,
+    sitemap_links,
+)
 from .generic import GenericArticlePage
 from .parse import ARTICLE_PARSERS, parse_article, parser_for
 from .teasers import listing_teasers, sidebar_teasers

@@ -11,8 +11,8 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urljoin
 
 from parsel import Selector

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -49,8 +49,9 @@ def parse_print_line(text: str) -> dict | None:
     return {"publication": clean(match["publication"]), "date": day.isoformat()}
 
 
-def iso_datetime(value: str | None) -> str | None:
-    """A timestamp normalised to ISO 8601 with its offset, or None when it is not one."""
+def parse_datetime(value: str | None, naive_as_utc: bool = False) -> datetime | None:
+    """An ISO 8601 timestamp as an aware datetime, or None. A time without an offset is None (ambiguous on a
+    page: Dawn always gives +05:00), or UTC when `naive_as_utc` (our own records)."""
     value = clean(value)
     if not value:
         return None
@@ -59,8 +60,19 @@ def iso_datetime(value: str | None) -> str | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        return None  # a time without an offset is ambiguous: Dawn always gives +05:00
-    return parsed.isoformat()
+        return parsed.replace(tzinfo=UTC) if naive_as_utc else None
+    return parsed
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """A timestamp normalised to ISO 8601 with its offset, or None when it is not one."""
+    parsed = parse_datetime(value)
+    return parsed.isoformat() if parsed else None
+
+
+def utc_now() -> str:
+    """Now, as the ISO 8601 UTC time every record of ours carries (fetched_at, state, run records)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 _CALENDAR_FORMATS = ("%d %b, %Y", "%d %B, %Y", "%B %d, %Y", "%b %d, %Y")
