@@ -1,4 +1,4 @@
-"""Tests that need a real Chromium (Debian's /usr/bin/chromium, installed by .ci/run with apt).
+"""Tests that need a real Chromium (Debian's /usr/bin/chromium, installed by scripts/setup.sh with apt).
 
 Under CI they never skip: a missing browser fails them. Locally, without CI set, they skip when it is missing.
 """
@@ -26,5 +26,5 @@ def require_chromium() -> None:
     if have_chromium():
         return
     if in_ci():
-        pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.fail(f"CI=true but {CHROMIUM} is missing: scripts/setup.sh installs it (apt-get install chromium)")
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); CI runs this test")
