@@ -174,13 +174,13 @@ class StateStore:
         size = output.stat().st_size if output.exists() else 0
         if size == 0 and self._db is None and not self.path.exists():
             return 0  # nothing written, nothing stored: do not create a store for nothing
-        offset = self.output_offset(output)
+        recorded_offset = offset = self.output_offset(output)
         if offset > size:
             logger.warning("%s is shorter (%d bytes) than recorded (%d): replaced or rotated; recording it from "
                            "its start", output, size, offset)
             offset = 0
         if offset == size:
-            if self.output_offset(output) != size:
+            if recorded_offset != size:  # a rotated file that is empty now
                 with self.db:
                     self._set_offset(output, size)
             return 0

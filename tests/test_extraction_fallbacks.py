@@ -8,7 +8,12 @@ import pytest
 from parsel import Selector
 
 from newscrawl.commands.fixture_store import article_fixtures
-from newscrawl.extraction import ARTICLE_PARSERS, DawnArticlePage, parse_article, parser_for
+from newscrawl.extraction import (
+    ARTICLE_PARSERS,
+    DawnArticlePage,
+    parse_article,
+    parser_for,
+)
 from newscrawl.extraction.html import elements_with_class
 
 URL = "https://www.dawn.com/news/1990100/a-story"

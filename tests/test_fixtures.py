@@ -1,30 +1,21 @@
-"""Every article fixture against its expected JSON, field by field (expected JSON written by hand from the page)."""
+"""Every article fixture of the offline site against its expected JSON (written by hand from the page), field by
+field and teaser by teaser, through the same parse the spider uses (newscrawl.commands.fixture_store)."""
 
 import json
 
 import pytest
-from parsel import Selector
 
-from newscrawl.commands.fixture_store import GROUPS, expected_files
-from newscrawl.extraction import DawnArticlePage, content_hash, sidebar_teasers
-from tests.conftest import EXPECTED, SITE
+from newscrawl.commands.fixture_store import GROUPS, article_fixtures, expected_files
+from newscrawl.extraction import content_hash
 
-EXPECTED_FILES = sorted(p for p in EXPECTED.glob("*.json") if p.stem.isdigit())
+SITE_FIXTURES = article_fixtures(("site",))
 # Pages that need JavaScript ("needs_render": true) describe the RENDERED page: their raw HTML lacks part of it.
-# tests/test_render.py compares them after rendering in Chromium; here only their raw HTML's render signs are checked.
-RAW_FILES = [p for p in EXPECTED_FILES if not json.loads(p.read_text(encoding="utf-8"))["fixture"].get("needs_render")]
-ARTICLE_FIELDS = ["url", "article_id", "title", "summary", "authors", "section", "published_at", "updated_at",
-                  "dateline", "body", "print_edition", "images", "tags", "language"]
-
-
-def load(path):
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    html = (SITE / expected["fixture"]["file"]).read_text(encoding="utf-8")
-    return expected, Selector(text=html), expected["fixture"]["url"]
+# tests/test_render.py compares them after rendering in Chromium.
+RAW_FIXTURES = [f for f in SITE_FIXTURES if not f.needs_render]
 
 
 def test_there_are_enough_article_fixtures():
-    assert len(EXPECTED_FILES) >= 30
+    assert len(SITE_FIXTURES) >= 30
 
 
 # every group's expected JSON: the offline site's, the layout variants' and the recorded pages' (savefixture drafts
@@ -39,18 +30,9 @@ def test_fixture_is_reviewed_and_marked_as_reconstruction_or_real(path):
     assert fixture["kind"] in ("reconstructed", "real")
 
 
-@pytest.mark.parametrize("path", RAW_FILES, ids=lambda p: p.stem)
-def test_article_fields(path):
-    expected, selector, url = load(path)
-    want = dict(expected["article"])
-    want["body"] = "\n\n".join(want.pop("body_paragraphs"))
-    got = DawnArticlePage(selector, url).fields()
-    mismatches = {f: {"expected": want[f], "got": got[f]} for f in ARTICLE_FIELDS if got[f] != want[f]}
+@pytest.mark.parametrize("fixture", RAW_FIXTURES, ids=lambda f: f.expected_path.stem)
+def test_article_fields_and_teasers(fixture):
+    mismatches = fixture.diff()  # every Article field, and the sidebar teasers
     assert not mismatches, json.dumps(mismatches, indent=1, ensure_ascii=False)
-    assert got["content_hash"] == content_hash(want["title"], want["body"])
-
-
-@pytest.mark.parametrize("path", RAW_FILES, ids=lambda p: p.stem)
-def test_sidebar_teasers(path):
-    expected, selector, url = load(path)
-    assert sidebar_teasers(selector, url) == expected["teasers"]
+    want = fixture.expected_article()
+    assert fixture.parsed()["content_hash"] == content_hash(want["title"], want["body"])

@@ -8,8 +8,8 @@ RSS pubDate and listing "Updated" times moved with it).
 import json
 import re
 import shutil
-from email.utils import format_datetime
 from datetime import datetime
+from email.utils import format_datetime
 
 import pytest
 from parsel import Selector

@@ -2,7 +2,14 @@
 
 import pytest
 
-from newscrawl.extraction.text import clean, date_of, dateline_of, iso_datetime, parse_day, parse_print_line
+from newscrawl.extraction.text import (
+    clean,
+    date_of,
+    dateline_of,
+    iso_datetime,
+    parse_day,
+    parse_print_line,
+)
 
 
 @pytest.mark.parametrize("line, expected", [

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from ..urls import article_id_from_url, canonical_article_url
+from .boxes import time_of
 from .html import class_tokens, elements_with_class, has_class, owned_by, text_of
 from .text import clean, clean_or_none, dateline_of, iso_datetime, parse_print_line
 
@@ -52,16 +53,11 @@ def split_names(text: str | None) -> list[str]:
     return [name for piece in BYLINE_SEPARATORS.split(clean(text)) if (name := BYLINE_PREFIX.sub("", piece).strip())]
 
 
-def _json_ld_names(value) -> list[str]:
-    """Names of a JSON-LD `author`: a string, a Person/Organization, or a list of them."""
+def _json_ld_strings(value, key: str) -> list[str]:
+    """A JSON-LD property that is a string, an object (its `key`: a Person's "name", an ImageObject's "url"),
+    or a list of them."""
     values = value if isinstance(value, list) else [value]
-    return [clean(v.get("name") if isinstance(v, dict) else v) for v in values if v]
-
-
-def _json_ld_urls(value) -> list[str]:
-    """URLs of a JSON-LD `image`: a string, an ImageObject, or a list of them."""
-    values = value if isinstance(value, list) else [value]
-    return [clean(v.get("url") if isinstance(v, dict) else v) for v in values if v]
+    return [clean(v.get(key) if isinstance(v, dict) else v) for v in values if v]
 
 
 def _is_skipped(element) -> bool:
@@ -143,12 +139,11 @@ class DawnArticlePage:
         return [el for el in elements
                 if owned_by(el, self.story) and not any(has_class(a, "story__content") for a in el.iterancestors())]
 
-    def _meta(self, name: str) -> str | None:
-        value = self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").get()
-        return clean_or_none(value)
-
     def _metas(self, name: str) -> list[str]:
         return [clean(v) for v in self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").getall()]
+
+    def _meta(self, name: str) -> str | None:
+        return next(iter(self._metas(name)), None) or None
 
     @cached_property
     def _json_ld(self) -> dict:
@@ -186,9 +181,13 @@ class DawnArticlePage:
         headings = self._outside_body(self.story.iter("h1")) if self.story is not None else []
         return next((text for el in headings if (text := text_of(el))), None)
 
+    @cached_property
+    def _title_parts(self) -> list[str]:
+        """`<title>` is "Headline - Section - DAWN.COM"."""
+        return [clean(p) for p in (self.sel.xpath("//title/text()").get() or "").split(" - ")]
+
     def _page_title(self) -> str | None:
-        page_title = clean(self.sel.xpath("//title/text()").get())
-        return clean_or_none(page_title.split(" - ")[0]) if page_title else None
+        return self._title_parts[0] or None
 
     def summary(self) -> str | None:
         return first_valid(lambda: self._meta("og:description"), lambda: self._meta("description"),
@@ -196,7 +195,7 @@ class DawnArticlePage:
 
     def authors(self) -> list[str]:
         names = first_valid(self._byline_authors, lambda: split_names(self._meta("author")),
-                            lambda: _json_ld_names(self._json_ld.get("author"))) or []
+                            lambda: _json_ld_strings(self._json_ld.get("author"), "name")) or []
         return list(dict.fromkeys(name for name in names if name))
 
     def _byline_authors(self) -> list[str]:
@@ -217,7 +216,7 @@ class DawnArticlePage:
                            self._title_section)
 
     def _title_section(self) -> str | None:
-        parts = [clean(p) for p in (self.sel.xpath("//title/text()").get() or "").split(" - ")]
+        parts = self._title_parts
         return parts[-2] if len(parts) >= 3 and parts[-1].upper() == "DAWN.COM" else None
 
     @cached_property
@@ -225,10 +224,9 @@ class DawnArticlePage:
         """{"published": iso, "updated": iso} from the story's own `story__time` blocks."""
         times: dict[str, str] = {}
         for block in self._header_elements("story__time"):
-            label = " ".join(text_of(el) for el in elements_with_class(block, "timestamp--label")).lower()
-            for stamp in elements_with_class(block, "timestamp--time"):
-                if iso := iso_datetime(stamp.get("title")):
-                    times.setdefault("updated" if "updated" in label else "published", iso)
+            shown = time_of(block)
+            if shown.stamp:
+                times.setdefault("updated" if shown.updated else "published", shown.stamp)
         return times
 
     def published_at(self) -> str | None:
@@ -296,7 +294,7 @@ class DawnArticlePage:
 
     def images(self) -> list[dict]:
         return first_valid(self._story_images, lambda: self._bare_images([self._meta("og:image")]),
-                           lambda: self._bare_images(_json_ld_urls(self._json_ld.get("image")))) or []
+                           lambda: self._bare_images(_json_ld_strings(self._json_ld.get("image"), "url"))) or []
 
     def _story_images(self) -> list[dict]:
         if self.story is None:

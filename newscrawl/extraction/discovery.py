@@ -10,7 +10,8 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from ..urls import article_id_from_url, strip_query
-from .html import elements_with_class, is_story_element, text_of
+from .boxes import read_story_box
+from .html import is_story_element
 from .text import clean, iso_datetime
 
 
@@ -42,14 +43,10 @@ def _listing_updated_times(selector: Selector, page_url: str) -> dict[int, str]:
     for story in selector.root.iter():
         if not isinstance(story.tag, str) or not is_story_element(story):
             continue
-        hrefs = [a.get("href") for title in elements_with_class(story, "story__title") for a in title.iter("a")]
-        article_id = next((i for h in hrefs if h and (i := article_id_from_url(urljoin(page_url, h)))), None)
-        labels = elements_with_class(story, "timestamp--label")
-        stamps = elements_with_class(story, "timestamp--time")
-        if article_id is None or not labels or not stamps or "updated" not in text_of(labels[0]).lower():
-            continue
-        if stamp := iso_datetime(stamps[0].get("title")):
-            times[article_id] = max(filter(None, (times.get(article_id), stamp)), key=datetime.fromisoformat)
+        box = read_story_box(story, page_url)
+        if box is not None and box.time.updated and box.time.stamp:
+            times[box.article_id] = max(filter(None, (times.get(box.article_id), box.time.stamp)),
+                                        key=datetime.fromisoformat)
     return times
 
 
@@ -76,16 +73,6 @@ def rss_links(selector: Selector) -> list[ArticleLink]:
     return list(links.values())
 
 
-def _sitemap_date(text: str | None) -> date | None:
-    text = clean(text)
-    if iso := iso_datetime(text):
-        return datetime.fromisoformat(iso).date()
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
 def _sitemap_time(text: str | None) -> datetime | None:
     """A W3C datetime; a bare day (allowed in lastmod) is that day's midnight UTC."""
     text = clean(text)
@@ -107,7 +94,8 @@ def sitemap_links(selector: Selector) -> list[ArticleLink]:
         lastmod = entry.xpath("./*[local-name()='lastmod']/text()").get()
         modified = max(filter(None, (_sitemap_time(published), _sitemap_time(lastmod))), default=None)
         if (article_id := article_id_from_url(url)) is not None:
-            links.setdefault(article_id, ArticleLink(article_id, strip_query(url), _sitemap_date(published or lastmod),
+            day = _sitemap_time(published or lastmod)
+            links.setdefault(article_id, ArticleLink(article_id, strip_query(url), day.date() if day else None,
                                                      modified.isoformat() if modified else None))
     return list(links.values())
 

@@ -6,12 +6,13 @@ markup was never seen (DAWN_MARKUP.md: reported); it is expected to reuse the li
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from ..urls import article_id_from_url, canonical_article_url
-from .html import elements_with_class, is_story_element, owned_by, text_of
+from ..urls import canonical_article_url
+from .boxes import read_story_box
+from .html import elements_with_class, is_story_element, owned_by
 from .text import clean, date_of
 
 SIDEBAR_SECTIONS = ("Editorial",)
@@ -21,24 +22,26 @@ EDITORIAL_LISTING_PATH = "/newspaper/editorial"
 
 def teaser_fields(story, section: str, page_url: str) -> dict | None:
     """Teaser fields from one `story` box, or None when it has no article link."""
-    links = [a for title in elements_with_class(story, "story__title") for a in title.iter("a")]
-    href = next((a.get("href") for a in links if a.get("href")), None)
-    article_id = article_id_from_url(urljoin(page_url, href)) if href else None
-    if article_id is None:
+    box = read_story_box(story, page_url)
+    if box is None:
         return None
-    label = " ".join(text_of(el) for el in elements_with_class(story, "timestamp--label")).lower()
-    stamps = elements_with_class(story, "timestamp--time")
-    calendars = elements_with_class(story, "timestamp__calendar")
-    excerpts = elements_with_class(story, "story__excerpt")
     return {
-        "url": canonical_article_url(article_id),
-        "article_id": article_id,
-        "title": text_of(elements_with_class(story, "story__title")[0]) or None,
-        "excerpt": text_of(excerpts[0]) if excerpts else None,
-        "date": date_of(stamps[0].get("title") if stamps else None, text_of(calendars[0]) if calendars else None),
-        "updated": "updated" in label,
+        "url": canonical_article_url(box.article_id),
+        "article_id": box.article_id,
+        "title": box.title,
+        "excerpt": box.excerpt,
+        "date": date_of(box.time.stamp, box.time.calendar),
+        "updated": box.time.updated,
         "section": section,
     }
+
+
+def _first_per_id(teasers: list[dict]) -> list[dict]:
+    """The first teaser of each article, in page order (a page can show one twice)."""
+    first: dict[int, dict] = {}
+    for teaser in teasers:
+        first.setdefault(teaser["article_id"], teaser)
+    return list(first.values())
 
 
 def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
@@ -52,7 +55,7 @@ def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
         for story in _stories_in(container):
             if fields := teaser_fields(story, section, page_url):
                 teasers.append(fields)
-    return list({t["article_id"]: t for t in reversed(teasers)}.values())[::-1]
+    return _first_per_id(teasers)
 
 
 def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
@@ -64,7 +67,7 @@ def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
         if is_story_element(story) and not any(a.tag == "aside" for a in story.iterancestors()):
             if fields := teaser_fields(story, "Editorial", page_url):
                 teasers.append(fields)
-    return list({t["article_id"]: t for t in reversed(teasers)}.values())[::-1]
+    return _first_per_id(teasers)
 
 
 def _section_headings(root) -> list:
