@@ -109,8 +109,14 @@ class MirrorDownloadHandler(BaseDownloadHandler):
             await self._live.close()
 
 
+# Chromium resolves names on its own (its own update and account services, prefetching) even when every page
+# request is answered by routing. Under a mirror nothing may leave the machine: no name resolves.
+NO_NAME_RESOLVES = "--host-resolver-rules=MAP * ~NOTFOUND"
+
+
 class MirrorAddon:
-    """Under a mirror there is no host to spare: no politeness delay, full concurrency.
+    """Under a mirror there is no host to spare: no politeness delay, full concurrency; and the browser
+    resolves no name, so an offline crawl sends nothing off the machine.
 
     Set at "spider" priority: above settings.py, below `-s` on the command line.
     """
@@ -118,10 +124,13 @@ class MirrorAddon:
     def update_settings(self, settings):
         if not settings.get("NEWSCRAWL_MIRROR"):
             return
+        launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+        launch["args"] = [*launch.get("args", []), NO_NAME_RESOLVES]
         for name, value in {
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
             "DOWNLOAD_DELAY_JITTER": 0,
+            "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
         }.items():
             settings.set(name, value, priority="spider")

@@ -7,6 +7,7 @@ and a fresh reactor each time. Results are read from what the crawl wrote, never
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -30,6 +31,12 @@ class CrawlResult:
     stats: dict
     log: str
     output_dir: Path
+
+
+def documented_hash(title: str, body: str) -> str:
+    """content_hash as README documents it: sha256 (hex) of the UTF-8 of title, a blank line, body. Written out
+    here, not taken from the code, so a change of the formula (which would re-version every article) fails."""
+    return hashlib.sha256(f"{title}\n\n{body}".encode("utf-8")).hexdigest()
 
 
 def read_jsonl(path: Path) -> list[dict]:

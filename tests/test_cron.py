@@ -1,9 +1,13 @@
 """`python -m newscrawl.cron`: lock, run record, exit codes; and the live progress line."""
 
+import contextlib
 import fcntl
 import json
+import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
@@ -16,12 +20,29 @@ from tests.conftest import ROOT, SITE, write_mirror
 TIMEOUT = 120
 
 
-def run_cron(out, *args, mirror=SITE, state=True):
+def run_cron(out, *args, mirror=SITE, state=True) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "newscrawl.cron", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING",
                "-s", f"NEWSCRAWL_STATE={out / 'state.sqlite' if state else ''}", "-s", "NEWSCRAWL_SUMMARY=0"]
     if mirror is not None:
         command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
-    return subprocess.run(command + list(args), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    # its own process group: on a timeout the crawl it started (in a session of its own) is killed with it
+    with subprocess.Popen(command + list(args), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          process_group=0) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for group in {process.pid} | set(crawl_groups(process.pid)):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(group, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def crawl_groups(cron_pid: int) -> list[int]:
+    """Process groups of the cron's children (it starts the crawl in a new session)."""
+    children = Path(f"/proc/{cron_pid}/task/{cron_pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
 def runs(out) -> list[dict]:
@@ -74,7 +95,8 @@ def test_a_broken_mirror_means_could_not_start(tmp_path):
 
 
 def test_a_crawl_stopped_by_timeout_ended_early_and_showed_progress(tmp_path):
-    done = run_cron(tmp_path, "--timeout", "3", "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS=1",
+    # 8 s: room for Scrapy to start and install its signal handlers on a loaded machine; the crawl would need ~80 s
+    done = run_cron(tmp_path, "--timeout", "8", "-s", "DOWNLOAD_DELAY=0.5", "-s", "CONCURRENT_REQUESTS=1",
                     "-s", "NEWSCRAWL_PROGRESS=1", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0.3")
     assert done.returncode == cron.ENDED_EARLY
     assert runs(tmp_path)[-1]["finish_reason"] == "shutdown"
@@ -133,7 +155,10 @@ def test_assess_without_stats():
 
 
 def test_exit_codes_are_distinct_and_documented():
-    assert len(set(cron.EXIT_CODES)) == len(cron.EXIT_CODES) == 7
-    table = (ROOT / "README.md").read_text()
-    for code in cron.EXIT_CODES:
-        assert f"| {code} |" in table
+    codes = [cron.OK, cron.NOT_STARTED, cron.ENDED_EARLY, cron.ERRORS_OR_BANS, cron.DRIFT, cron.NOTHING_NEW, cron.LOCKED]
+    assert len(set(codes)) == 7 and set(cron.EXIT_CODES) == set(codes)
+    # the README's exit-code table: the rows under its "| code | meaning |" header, up to the first non-row
+    readme = (ROOT / "README.md").read_text().splitlines()
+    start = readme.index("| code | meaning |") + 2
+    rows = readme[start:next(i for i in range(start, len(readme)) if not readme[i].startswith("|"))]
+    assert sorted(int(row.split("|")[1]) for row in rows) == sorted(codes)

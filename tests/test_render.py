@@ -7,16 +7,14 @@ answered from the mirror and every other request is blocked.
 
 import json
 import re
-import time
 
 import pytest
 from parsel import Selector
 
-from newscrawl.extraction import content_hash
 from newscrawl.render import BrowserRouter, render_reasons
 from spiders.dawn import page_kind
 from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
-from tests.conftest import EXPECTED, SITE, write_mirror
+from tests.conftest import EXPECTED, SITE, documented_hash, write_mirror
 
 ARTICLE_FIELDS = ["url", "article_id", "title", "summary", "authors", "section", "published_at", "updated_at",
                   "dateline", "body", "print_edition", "images", "tags", "language"]
@@ -126,11 +124,8 @@ def test_a_static_crawl_starts_no_browser(crawl):
 def js_crawl(tmp_path_factory):
     require_chromium()
     from tests.conftest import run_crawl
-    started = time.monotonic()
-    result = run_crawl(tmp_path_factory.mktemp("render"), "-a", "urls=" + ",".join(JS_URLS),
-                       timeout=BROWSER_CRAWL_TIMEOUT)
-    result.seconds = time.monotonic() - started
-    return result
+    return run_crawl(tmp_path_factory.mktemp("render"), "-a", "urls=" + ",".join(JS_URLS),
+                     timeout=BROWSER_CRAWL_TIMEOUT)
 
 
 def test_javascript_pages_render_to_their_expected_json(js_crawl):
@@ -142,7 +137,7 @@ def test_javascript_pages_render_to_their_expected_json(js_crawl):
         mismatches = {f: {"expected": want[f], "got": got[article_id][f]} for f in ARTICLE_FIELDS
                       if got[article_id][f] != want[f]}
         assert not mismatches, (article_id, json.dumps(mismatches, indent=1, ensure_ascii=False))
-        assert got[article_id]["content_hash"] == content_hash(want["title"], want["body"])
+        assert got[article_id]["content_hash"] == documented_hash(want["title"], want["body"])
     # the sidebar the script inserted: the June teasers, each written once
     teasers = {t["article_id"]: {k: t[k] for k in ("url", "article_id", "title", "excerpt", "date", "updated", "section")}
                for t in js_crawl.teasers}
@@ -157,7 +152,9 @@ def test_each_javascript_page_rendered_once_for_its_reason(js_crawl):
     assert stats["newscrawl/plain/pages"] == 4  # robots.txt and each page, plainly first
     for reason in ("empty_body", "live_updates", "empty_sidebar"):
         assert stats[f"newscrawl/render/needed/{reason}"] == 1
-    assert 0 < stats["newscrawl/render/seconds"] < BROWSER_CRAWL_TIMEOUT
+    # each render within NEWSCRAWL_RENDER_TIMEOUT (30 s by default), and the browser time adds up
+    assert 0 < stats["newscrawl/render/max_seconds"] <= stats["newscrawl/render/seconds"]
+    assert stats["newscrawl/render/max_seconds"] < 30
     assert stats.get("log_count/ERROR", 0) == 0
 
 
@@ -177,7 +174,6 @@ def test_browser_pages_and_browser_are_closed(js_crawl):
     assert stats["playwright/page_count"] == stats["playwright/page_count/closed"] == 3
     assert stats["playwright/browser_count"] == 1
     assert "Closing browser" in js_crawl.log
-    assert js_crawl.seconds < BROWSER_CRAWL_TIMEOUT
 
 
 def test_a_pattern_renders_a_static_page(crawl):
@@ -220,10 +216,8 @@ def test_a_hung_or_failing_render_never_stalls_the_crawl(tmp_path, crawl):
             id=9000004, title="Static", body="<p>Plain text.</p>", script=""),
     }
     mirror = write_mirror(tmp_path / "mirror", {u: (200, "text/html; charset=utf-8", b.encode()) for u, b in pages.items()})
-    started = time.monotonic()
     result = crawl("-a", "urls=" + ",".join(pages), mirror=mirror, timeout=BROWSER_CRAWL_TIMEOUT,
                    settings={"NEWSCRAWL_RENDER_TIMEOUT": "6", "NEWSCRAWL_RENDER_WAIT": "2"})
-    elapsed = time.monotonic() - started
     stats = result.stats
     assert stats["finish_reason"] == "finished", result.log[-3000:]
     assert sorted(a["article_id"] for a in result.articles) == [9000003, 9000004]
@@ -238,7 +232,8 @@ def test_a_hung_or_failing_render_never_stalls_the_crawl(tmp_path, crawl):
     closed = stats.get("playwright/page_count/closed", 0) + stats.get("newscrawl/render/pages_closed_after_failure", 0)
     assert stats["playwright/page_count"] == closed
     assert stats["newscrawl/render/blocked/other_host"] >= 3 and stats["newscrawl/render/blocked/image"] >= 3
-    assert elapsed < 60
+    # the hung render was cut at NEWSCRAWL_RENDER_TIMEOUT=6 s (plus the bounded page close), not left to hang
+    assert stats["newscrawl/render/max_seconds"] < 6 + 10
 
 
 def test_the_whole_render_is_bounded_and_its_page_closed(tmp_path, crawl):

@@ -48,8 +48,3 @@ def test_a_page_that_is_not_there_is_not_saved(tmp_path):
     assert done.returncode == 1 and "not saved: HTTP 404" in done.stderr
     assert not (tmp_path / "fixtures" / "recorded").exists()
 
-
-def test_check_passes_on_the_project_fixtures():
-    done = savefixture("--check")
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert "variants/sidebar-in-story: OK" in done.stdout and "site/1532195: OK" in done.stdout
