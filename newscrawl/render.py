@@ -4,7 +4,7 @@ Every page is downloaded plainly first. The spider asks `RenderPolicy.reasons()`
 what its items need; only then is the page requested again with meta `playwright: True`, rendered by
 scrapy-playwright in Chromium, and the rendered HTML goes through the same parser and pipelines.
 
-Signs that a page needs rendering (all from the markup vocabulary of ../shared/DAWN_MARKUP.md):
+Signs that a page needs rendering (all from the markup vocabulary of docs/DAWN_MARKUP.md):
 
 - `empty_body`: an article whose body container (`div.story__content`) is present but holds no text
   (`DawnArticlePage.has_empty_body_container()`): a script fills it in.

@@ -61,7 +61,7 @@ def update_articles(site, article_ids: list[int], when: str = UPDATED_AT, body_c
                 # sitemap: a lastmod after the loc; RSS: the item's pubDate
                 xml = re.sub(r"(<loc>https://www\.dawn\.com/news/%d[/<][^<]*(?:</loc>)?)" % article_id,
                              lambda m: m[1] + (f"<lastmod>{when}</lastmod>" if m[1].endswith("</loc>") else ""), xml)
-                xml = re.sub(r"(<item>(?:(?!</item>).)*?/news/%d\b(?:(?!</item>).)*?<pubDate>)[^<]*" % article_id,
+                xml = re.sub(r"(<item[^>]*>(?:(?!</item>).)*?<link>https://www\.dawn\.com/news/%d\b(?:(?!</item>).)*?<pubDate>)[^<]*" % article_id,
                              lambda m: m[1] + format_datetime(stamp), xml, flags=re.S)
             path.write_text(xml)
 

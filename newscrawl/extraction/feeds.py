@@ -1,0 +1,49 @@
+"""What an RSS feed says about an article besides its link: the body text. Pure functions.
+
+Dawn's feeds carry each article's whole body HTML twice, escaped in `description` and as CDATA in
+`content:encoded` (docs/DAWN_MARKUP.md, "RSS feeds"). That text is a second copy of the article, made by the CMS
+and not by this project's selectors, which newscrawl.agreement compares with the body extracted from the page.
+"""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+from lxml.etree import ParserError
+from parsel import Selector
+
+from ..urls import article_id_from_url
+from .article import SKIPPED_TAGS
+from .html import text_of
+from .text import clean, parse_print_line
+
+
+def feed_body_text(body_html: str | None) -> str:
+    """The reader-visible text of a feed item's body HTML, as the extracted body holds it: without figures and
+    their captions (they go to `images`) and without a closing print-edition line (it goes to `print_edition`)."""
+    if not clean(body_html):
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    except ParserError:
+        return ""
+    for element in [el for el in root.iter() if isinstance(el.tag, str) and el.tag in SKIPPED_TAGS]:
+        element.drop_tree()
+    paragraphs = list(root.iter("p"))
+    if paragraphs and parse_print_line(text_of(paragraphs[-1])):
+        paragraphs[-1].drop_tree()
+    return text_of(root)
+
+
+def rss_bodies(selector: Selector) -> dict[int, str]:
+    """article id -> body text of each item of an RSS feed: `content:encoded`, else `description`."""
+    bodies: dict[int, str] = {}
+    for item in selector.xpath("//*[local-name()='item']"):
+        url = next((u for u in map(clean, item.xpath("./*[local-name()='link' or local-name()='guid']/text()").getall())
+                    if article_id_from_url(u) is not None), None)
+        if url is None:
+            continue
+        encoded = item.xpath("./*[local-name()='encoded']/text()").get()
+        text = feed_body_text(encoded) or feed_body_text(item.xpath("./*[local-name()='description']/text()").get())
+        if text:
+            bodies.setdefault(article_id_from_url(url), text)
+    return bodies
