@@ -182,6 +182,7 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "errors": stats.get("log_count/ERROR", 0),
         "http_status": under(stats, "downloader/response_status_count/"),
         "coverage": under(stats, "newscrawl/coverage/"),
+        "feed_agreement": under(stats, "newscrawl/feed_agreement/"),
         "verdicts": verdicts,
     }
 

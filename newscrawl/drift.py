@@ -1,5 +1,5 @@
-"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py) and the share of generic
-extractions against thresholds, so that a Dawn redesign shows within one crawl instead of as silently empty fields.
+"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py), the share of generic
+extractions and the share of bodies that disagree with their feed copy (newscrawl/agreement.py) against thresholds, so that a Dawn redesign shows within one crawl instead of as silently empty fields.
 
 A spidermon monitor suite (SPIDERMON_SPIDER_CLOSE_MONITORS) runs the check when the spider closes; when it fails,
 the MarkUnhealthy action logs an ERROR per field with its coverage and sets `newscrawl/unhealthy` and
@@ -17,6 +17,8 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
+from newscrawl.agreement import BELOW_SHARE as AGREEMENT_BELOW_SHARE
+from newscrawl.agreement import COMPARED as AGREEMENT_COMPARED
 from pipelines.coverage import COUNT_STAT as COVERAGE_COUNT_STAT
 from pipelines.coverage import STAT_PREFIX as COVERAGE_PREFIX
 
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor that gave their body (the spider)
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
+FEED_AGREEMENT = "feed_agreement"  # the name the share of bodies disagreeing with their feed copy goes by
 UNHEALTHY_STAT = "newscrawl/unhealthy"
 DRIFT_PREFIX = "newscrawl/drift/"
 
@@ -37,6 +40,9 @@ class Finding:
     def message(self) -> str:
         if self.field == GENERIC:
             return f"{self.share:.1%} of Articles took their body from the generic extractor (at most {self.threshold:.1%})"
+        if self.field == FEED_AGREEMENT:
+            return (f"{self.share:.1%} of the Articles also seen in a feed disagree with the feed's copy of their body "
+                    f"(word 4-gram F1 below NEWSCRAWL_FEED_AGREEMENT_MIN_F1; at most {self.threshold:.1%})")
         return f"field {self.field!r} is non-empty in {self.share:.1%} of Articles (at least {self.threshold:.1%})"
 
 
@@ -55,22 +61,27 @@ def generic_share(stats: dict) -> float | None:
     return round(counts.get("generic", 0) / total, 4) if total else None
 
 
-def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int) -> list[Finding]:
+def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int,
+                   max_disagreement: float = 1.0) -> list[Finding]:
     """The thresholds this crawl crossed; none when it judged fewer Articles than `min_articles` (the share of a
-    handful of pages says nothing about the site)."""
+    handful of pages says nothing about the site). Feed agreement is judged when that many Articles were compared
+    with a feed (newscrawl/agreement.py)."""
     if article_count(stats) < max(min_articles, 1):
         return []
     findings = [Finding(field, share, float(threshold)) for field, threshold in min_coverage.items()
                 if (share := field_share(stats, field)) is not None and share < float(threshold)]
     if (share := generic_share(stats)) is not None and share > max_generic:
         findings.append(Finding(GENERIC, share, max_generic))
+    if stats.get(AGREEMENT_COMPARED, 0) >= max(min_articles, 1) and stats.get(AGREEMENT_BELOW_SHARE, 0.0) > max_disagreement:
+        findings.append(Finding(FEED_AGREEMENT, stats[AGREEMENT_BELOW_SHARE], max_disagreement))
     return findings
 
 
 def crawl_findings(crawler) -> list[Finding]:
     settings = crawler.settings
     return drift_findings(crawler.stats.get_stats(), settings.getdict("NEWSCRAWL_DRIFT_MIN_COVERAGE"),
-                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"))
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"),
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT"))
 
 
 @monitors.name("Extraction drift")

@@ -26,7 +26,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     language: str = "en"
     fetched_at: str | None = None  # ISO 8601 UTC
-    content_hash: str | None = None  # sha256 of title + body
+    content_hash: str | None = None  # sha256 of title + final body, set by pipelines/strip_sidebar.py only
     extractor: str = "dawn"  # "dawn", or "generic" when the fallback extractor supplied the body
     version: int = 1  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
 

@@ -33,6 +33,8 @@ NEWSCRAWL_FEEDS = [
     "https://www.dawn.com/feeds/sitemap",
     "https://www.dawn.com/feeds/home/",
     "https://www.dawn.com/feeds/latest-news/",
+    # a real feed (seen, docs/DAWN_MARKUP.md): today's editorials, which the listings may show only as teasers
+    "https://www.dawn.com/feeds/newspaper/editorial",
 ]
 # ... and listing pages, which show today; a crawl with -a since/until uses the date archives instead.
 NEWSCRAWL_LISTINGS = [
@@ -85,6 +87,15 @@ NEWSCRAWL_DRIFT_MIN_COVERAGE = {"body": 1.0, "title": 1.0, "published_at": 1.0, 
 NEWSCRAWL_DRIFT_MAX_GENERIC = 0.05
 # No alarm for a crawl of fewer Articles than this: the share of a handful of pages says nothing of the site.
 NEWSCRAWL_DRIFT_MIN_ARTICLES = 10
+# Feed/page body agreement (newscrawl/agreement.py, docs/FEED_AGREEMENT.md). An Article whose body scores below this
+# word 4-gram F1 against its feed copy is logged as a WARNING: the two come from the same CMS text, so a right
+# extraction scores near 1.0, while a body missing half its words, or another box's text, scores below 0.8.
+NEWSCRAWL_FEED_AGREEMENT_MIN_F1 = 0.8
+# Highest share of the compared Articles allowed below that F1; above it: the drift alarm (ERROR, unhealthy).
+# One in twenty tolerates the odd story edited between feed and page; a layout change breaks far more.
+NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT = 0.05
+# Most feed copies (and Article bodies) kept waiting for the other side; the oldest is dropped first.
+NEWSCRAWL_FEED_AGREEMENT_PENDING = 2000
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.drift.DriftMonitorSuite"]
 
@@ -192,15 +203,19 @@ DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
 ITEM_PIPELINES = {
-    # first: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
+    # first: the Article's final body (sidebar stripped) and its content_hash, computed here only, so that
+    # every later pipeline sees the final body
+    "pipelines.strip_sidebar.StripSidebarPipeline": 40,
+    # then: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
     "pipelines.coverage.FieldCoveragePipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
-    "pipelines.strip_sidebar.StripSidebarPipeline": 200,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.versioning.VersioningPipeline": 350,
     "pipelines.jsonl_writer.JsonLinesWriterPipeline": 400,
 }
 EXTENSIONS = {
+    # feed/page body agreement (newscrawl/agreement.py); before spidermon, whose drift monitor judges it
+    "newscrawl.agreement.FeedAgreement": 440,
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
     "newscrawl.summary.CrawlSummary": 500,

@@ -33,6 +33,7 @@ def summarise(stats: dict) -> dict:
         "items_dropped": under(DROP_STAT_PREFIX + "/"),
         "pages_skipped": under(SKIPPED_PREFIX),
         "errors_logged": stats.get("log_count/ERROR", 0),
+        "feed_agreement": under("newscrawl/feed_agreement/"),
     }
 
 
@@ -69,6 +70,11 @@ class CrawlSummary:
                                ("pages skipped", "pages_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
+            agreement = summary["feed_agreement"]
+            if agreement.get("compared"):
+                lines.append(f"  feed/page body agreement (F1): {agreement['compared']} compared, min {agreement['min']}, "
+                             f"median {agreement['median']}, {agreement['below']} below "
+                             f"{self.crawler.settings.getfloat('NEWSCRAWL_FEED_AGREEMENT_MIN_F1')}")
             if stats.get("newscrawl/unhealthy"):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")

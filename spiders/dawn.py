@@ -20,10 +20,12 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
+from newscrawl.agreement import FEED_BODIES_SEEN
 from newscrawl.extraction import (
     listing_links,
     listing_teasers,
     parse_article,
+    rss_bodies,
     rss_links,
     sidebar_teasers,
     sitemap_index_locations,
@@ -137,6 +139,8 @@ class DawnSpider(scrapy.Spider):
         elif kind == "sitemap":
             yield from self.parse_sitemap(response, follow)
         elif kind == "feed":
+            # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/agreement.py)
+            self.crawler.signals.send_catch_log(FEED_BODIES_SEEN, bodies=rss_bodies(response.selector))
             yield from self._follow([link for link in rss_links(response.selector) if self.in_range(link.published)],
                                     response, follow)
         else:

@@ -69,16 +69,37 @@ def test_validate_teaser_needs_url_id_title_only(crawler):
 
 # ---- Strip sidebar -------------------------------------------------------------------------------
 
-def test_strip_removes_teaser_text_seen_earlier_and_rehashes(crawler):
+def test_strip_removes_teaser_text_seen_earlier_and_rehashes(crawler, caplog):
     pipeline = StripSidebarPipeline.from_crawler(crawler)
     pipeline.process_item(teaser())
     leaky = article(body="ISLAMABAD: One.\n\nTwo.\n\nOpinion\n\nEditorial\n\nAfghan strikes\n\nUpdated 26 Dec, 2024\n\n"
                          "The military option has been employed by the govt apparently to signal its unhappiness.")
-    out = pipeline.process_item(leaky)
+    with caplog.at_level("INFO"):
+        out = pipeline.process_item(leaky)
     assert out.body == "ISLAMABAD: One.\n\nTwo."
     assert out.content_hash == documented_hash("Title", "ISLAMABAD: One.\n\nTwo.")  # of the stripped body
     assert crawler.stats.get_value("newscrawl/sidebar_stripped/articles") == 1
     assert crawler.stats.get_value("newscrawl/sidebar_stripped/blocks") == 5
+    assert "https://www.dawn.com/news/1" in caplog.text and "Afghan strikes" in caplog.text  # names the article
+
+
+def test_strip_hashes_every_article_once_its_body_is_final(crawler):
+    """content_hash is computed here and nowhere else: extraction leaves it unset."""
+    out = StripSidebarPipeline.from_crawler(crawler).process_item(article())
+    assert out.content_hash == documented_hash("Title", "ISLAMABAD: One.\n\nTwo.")
+    assert crawler.stats.get_value("newscrawl/sidebar_stripped/articles") is None
+
+
+def test_strip_keeps_and_counts_a_quoted_editorial(crawler, caplog):
+    pipeline = StripSidebarPipeline.from_crawler(crawler)
+    pipeline.process_item(teaser())
+    quoting = "ISLAMABAD: One.\n\nThe military option has been employed by the govt apparently to signal its unhappiness."
+    with caplog.at_level("INFO"):
+        out = pipeline.process_item(article(body=quoting))
+    assert out.body == quoting
+    assert crawler.stats.get_value("newscrawl/sidebar_kept/blocks") == 1
+    assert crawler.stats.get_value("newscrawl/sidebar_stripped/articles") is None
+    assert "Kept 1 paragraph(s) of https://www.dawn.com/news/1" in caplog.text
 
 
 def test_strip_leaves_clean_bodies_alone(crawler):
@@ -89,12 +110,13 @@ def test_strip_leaves_clean_bodies_alone(crawler):
     assert crawler.stats.get_value("newscrawl/sidebar_stripped/articles") is None
 
 
-def test_strip_drops_a_body_that_was_only_sidebar(crawler):
+def test_a_body_that_was_only_sidebar_is_emptied_for_validate_to_drop(crawler):
     pipeline = StripSidebarPipeline.from_crawler(crawler)
     pipeline.process_item(teaser())
-    with pytest.raises(DropItem, match="sidebar_only_body"):
-        pipeline.process_item(article(body="Afghan strikes\n\nUpdated 26 Dec, 2024"))
-    assert crawler.stats.get_value("newscrawl/dropped/sidebar_only_body") == 1
+    out = pipeline.process_item(article(body="Afghan strikes\n\nUpdated 26 Dec, 2024"))
+    assert out.body is None and out.content_hash == documented_hash("Title", "")
+    with pytest.raises(DropItem, match="missing_body"):
+        ValidatePipeline.from_crawler(crawler).process_item(out)
 
 
 # ---- Deduplicate ---------------------------------------------------------------------------------

@@ -29,6 +29,14 @@ def test_leakage_counts_teaser_text_but_not_the_pages_own_title():
     assert quality.leaks("Body.\n\nHeat and health", texts) and not quality.leaks("Budget compromise", texts)
 
 
+def test_a_teaser_the_story_quotes_is_no_leak():
+    [page] = [f for f in FIXTURES if f.name == "site/1918210"]  # quotes the "Congo fever alert" editorial
+    texts = quality.sidebar_texts(page)
+    assert "Heat and health" in texts  # the other teasers still count
+    assert "Congo fever alert" not in texts  # its title, inside a sentence of the story
+    assert not [t for t in texts if t.startswith("Health authorities must act early")]  # its excerpt, a paragraph
+
+
 def test_other_tools_run_offline_on_given_html():
     two = FIXTURES[:2]
     tools = {"trafilatura": quality.with_trafilatura}

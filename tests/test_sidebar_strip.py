@@ -1,4 +1,5 @@
-"""The second wall against the Opinion/Editorial sidebar: pure text, on the real seed capture."""
+"""The second wall against the Opinion/Editorial sidebar: pure text, on the real seed capture. Both directions: the
+widget's runs are removed, a story's paragraphs that quote an editorial are kept."""
 
 from pathlib import Path
 
@@ -23,6 +24,7 @@ SEED_TEASERS = [
     ("A welcome first step", "THE commencement of a dialogue between the PTI and the coalition parties occupying "
      "the treasury benches in ...", "2024-12-25", False),
 ]
+SEED_PAGE = "https://www.dawn.com/news/1532195"
 LAST_ARTICLE_PARAGRAPH = ("Tleuberdi, whose government has so far steered away from criticism of China over "
                           "Xinjiang, made no comment on the Uighur issue and focused instead on economic and "
                           "security cooperation.")
@@ -32,7 +34,7 @@ LAST_ARTICLE_PARAGRAPH = ("Tleuberdi, whose government has so far steered away f
 def sidebar():
     text = SidebarText()
     for title, excerpt, day, updated in SEED_TEASERS:
-        text.add_teaser(title, excerpt, day, updated)
+        text.add_teaser(title, excerpt, day, updated, shown_on=SEED_PAGE)
     return text
 
 
@@ -45,37 +47,84 @@ def naive_body() -> list[str]:
 def test_seed_sidebar_blocks_are_removed(sidebar):
     blocks = naive_body()
     assert "Afghan strikes" in blocks and "Updated 26 Dec, 2024" in blocks  # the leak is there to remove
-    body, changed = sidebar.strip("\n\n".join(blocks))
-    kept = body.split("\n\n")
+    result = sidebar.strip("\n\n".join(blocks))
+    kept = result.body.split("\n\n")
     assert kept[-1] == "Published in Dawn, February 3rd, 2020"
     assert kept[-2] == LAST_ARTICLE_PARAGRAPH
     assert kept[0].startswith("NUR SULTAN: US Secretary of State")
     assert len(kept) == 9  # the 8 article paragraphs + the print line
-    assert changed == len(blocks) - 9
+    assert result.changed == len(blocks) - 9 and result.kept == 0
+    assert result.runs[0].startswith("Opinion / Editorial / Afghan strikes / Updated 26 Dec, 2024")
     for title, excerpt, _, _ in SEED_TEASERS:
-        assert excerpt not in body and title not in body
+        assert excerpt not in result.body and title not in result.body
 
 
 def test_sidebar_glued_to_the_last_paragraph_is_cut_off(sidebar):
     blocks = naive_body()
     glued = LAST_ARTICLE_PARAGRAPH + " " + " ".join(blocks[blocks.index("Opinion"):])
-    body, changed = sidebar.strip("First paragraph.\n\n" + glued)
-    assert body == "First paragraph.\n\n" + LAST_ARTICLE_PARAGRAPH
-    assert changed == 1
+    result = sidebar.strip("First paragraph.\n\n" + glued)
+    assert (result.body, result.changed) == ("First paragraph.\n\n" + LAST_ARTICLE_PARAGRAPH, 1)
+
+
+def test_sidebar_glued_to_the_start_of_a_paragraph_is_cut_off(sidebar):
+    result = sidebar.strip("Opinion Editorial Afghan strikes Updated 26 Dec, 2024 Real first paragraph.\n\nTwo.")
+    assert (result.body, result.changed) == ("Real first paragraph.\n\nTwo.", 1)
 
 
 def test_a_paragraph_that_merely_mentions_a_title_is_kept(sidebar):
     body = ("Snooping state agencies were discussed in parliament.\n\n"
             "Critics called the Afghan strikes a mistake.\n\nOpinion")
-    stripped, changed = sidebar.strip(body)
-    assert stripped == "Snooping state agencies were discussed in parliament.\n\nCritics called the Afghan strikes a mistake."
-    assert changed == 1  # only the lone "Opinion" heading block
+    result = sidebar.strip(body)
+    assert result.body == body  # a lone heading is no widget either
+    assert result.changed == 0
+
+
+AFGHAN_EXCERPT = SEED_TEASERS[0][1]
+
+
+@pytest.mark.parametrize("quote", [
+    # the editorial's first sentence as a paragraph of its own
+    AFGHAN_EXCERPT,
+    # its title as a subhead, then its first sentence
+    f"Afghan strikes\n\n{AFGHAN_EXCERPT}",
+    # its title inside a sentence, and its first sentence glued after a colon
+    f"The editorial Afghan strikes said: {AFGHAN_EXCERPT}",
+    # two editorials' titles as subheads, one after the other
+    "Afghan strikes\n\nRevamping tax policy",
+])
+def test_a_story_quoting_the_editorial_keeps_its_paragraphs(sidebar, quote):
+    body = f"ISLAMABAD: The Foreign Office responded on Friday.\n\n{quote}\n\nThe spokesperson declined to comment."
+    result = sidebar.strip(body)
+    assert result.body == body
+    assert result.changed == 0
+
+
+def test_quote_kept_next_to_a_sidebar_run_that_is_removed(sidebar):
+    blocks = naive_body()
+    widget = blocks[blocks.index("Opinion"):]
+    body = f"ISLAMABAD: One.\n\n{AFGHAN_EXCERPT}\n\n" + "\n\n".join(widget)
+    result = sidebar.strip(body)
+    assert result.body == f"ISLAMABAD: One.\n\n{AFGHAN_EXCERPT}"
+    assert (result.changed, result.kept) == (len(widget), 1)
+
+
+def test_a_run_out_of_the_widget_order_is_kept(sidebar):
+    """Teasers' pieces in an order no widget showed them in are not the widget (a story listing the week's
+    editorials with their dates, newest last)."""
+    body = "One.\n\nSnooping state\n\n25 Dec, 2024\n\nAfghan strikes\n\nUpdated 26 Dec, 2024\n\nTwo."
+    reversed_order = sidebar.strip(body)
+    assert reversed_order.body == body
+    in_order = sidebar.strip("One.\n\nAfghan strikes\n\nUpdated 26 Dec, 2024\n\nSnooping state\n\n25 Dec, 2024\n\nTwo.")
+    assert in_order.body == "One.\n\nTwo."
 
 
 def test_ellipsis_character_matches_three_dots(sidebar):
-    body = "Real text.\n\nTHE tax bureaucracy appears to have convinced the government that it can boost revenues simply by taking harsher…"
-    assert sidebar.strip(body) == ("Real text.", 1)
+    body = ("Real text.\n\nRevamping tax policy\n\n26 Dec, 2024\n\nTHE tax bureaucracy appears to have convinced "
+            "the government that it can boost revenues simply by taking harsher…")
+    result = sidebar.strip(body)
+    assert (result.body, result.changed) == ("Real text.", 3)
 
 
 def test_without_teasers_nothing_changes():
-    assert SidebarText().strip("Opinion\n\nEditorial") == ("Opinion\n\nEditorial", 0)
+    result = SidebarText().strip("Opinion\n\nEditorial")
+    assert (result.body, result.changed) == ("Opinion\n\nEditorial", 0)

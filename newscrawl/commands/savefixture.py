@@ -58,7 +58,7 @@ def default_name(url: str) -> str:
 def draft_expected(response: TextResponse, name: str, kind: str, fetched_at: str) -> dict:
     """The contract's expected JSON, filled in by today's parser, unreviewed."""
     article = parse_article(response.selector, response.url)
-    article.pop("content_hash")
+    article.pop("content_hash", None)  # set by the strip-sidebar pipeline, not by extraction
     body = article.pop("body")
     article["body_paragraphs"] = body.split("\n\n") if body else []
     return {"fixture": {"url": response.url, "file": f"{name}.html", "kind": kind,

@@ -8,6 +8,7 @@ from .discovery import (
     sitemap_index_locations,
     sitemap_links,
 )
+from .feeds import rss_bodies
 from .generic import GenericArticlePage
 from .parse import ARTICLE_PARSERS, parse_article, parser_for
 from .teasers import listing_teasers, sidebar_teasers
@@ -22,6 +23,7 @@ __all__ = [
     "content_hash",
     "listing_links",
     "listing_teasers",
+    "rss_bodies",
     "rss_links",
     "sidebar_teasers",
     "sitemap_index_locations",

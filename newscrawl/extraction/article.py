@@ -357,6 +357,5 @@ class DawnArticlePage:
             "images": self.images(),
             "tags": self.tags(),
             "language": "en",
-            "content_hash": content_hash(title, body),
             "extractor": self.extractor,
         }
