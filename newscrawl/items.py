@@ -1,6 +1,6 @@
 """The two item types this project emits. Both are dataclasses, which itemadapter supports.
 
-Field meanings are documented in README.md ("Output fields"). A field left at its default means
+Field meanings are documented in docs/OUTPUT.md. A field left at its default means
 "the page did not give it"; the Validate pipeline decides which of those are fatal.
 
 `Article` is the one declaration of the article fields: each field the page gives has one `@field` method of that
