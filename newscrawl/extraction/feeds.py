@@ -12,7 +12,7 @@ from lxml.etree import ParserError
 from parsel import Selector
 
 from ..urls import article_id_from_url
-from .article import SKIPPED_TAGS
+from .body import SKIPPED_TAGS
 from .html import text_of
 from .text import clean, parse_print_line
 
