@@ -33,15 +33,14 @@ from scrapy import signals
 
 from .items import Article
 from .shingles import body_scores, word_count
+from .stats_keys import FEED_AGREEMENT, FEED_AGREEMENT_BELOW_SHARE, FEED_AGREEMENT_COMPARED
 
 logger = logging.getLogger(__name__)
 
 #: Signal the spider sends with `bodies` ({article id: feed body text}) for every feed it parses.
 FEED_BODIES_SEEN = object()
 
-PREFIX = "newscrawl/feed_agreement/"
-COMPARED = PREFIX + "compared"
-BELOW_SHARE = PREFIX + "below_share"
+PREFIX = FEED_AGREEMENT + "/"
 # A feed copy with fewer words says too little to judge an extraction by (Dawn's live-blog items hold one link).
 MIN_FEED_WORDS = 30
 
@@ -114,11 +113,11 @@ class FeedAgreement:
         if f1 < self.min_f1:
             logger.warning("Body of %s agrees with its feed copy at F1 %.2f only (below %.2f): extraction or feed "
                            "is wrong", url, f1, self.min_f1)
-        self.stats.set_value(COMPARED, len(self.scores))
+        self.stats.set_value(FEED_AGREEMENT_COMPARED, len(self.scores))
         self.stats.set_value(PREFIX + "min", self.scores[0])
         self.stats.set_value(PREFIX + "median", round(median(self.scores), 4))
         self.stats.set_value(PREFIX + "below", below)
-        self.stats.set_value(BELOW_SHARE, round(below / len(self.scores), 4))
+        self.stats.set_value(FEED_AGREEMENT_BELOW_SHARE, round(below / len(self.scores), 4))
 
     def _count_evictions(self) -> None:
         evicted = self.feed_bodies.evicted + self.page_bodies.evicted

@@ -17,18 +17,13 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from newscrawl.agreement import BELOW_SHARE as AGREEMENT_BELOW_SHARE
-from newscrawl.agreement import COMPARED as AGREEMENT_COMPARED
-from pipelines.coverage import COUNT_STAT as COVERAGE_COUNT_STAT
-from pipelines.coverage import STAT_PREFIX as COVERAGE_PREFIX
+from .stats_keys import (COVERAGE, COVERAGE_ARTICLES, DRIFT, EXTRACTOR, FEED_AGREEMENT_BELOW_SHARE,
+                         FEED_AGREEMENT_COMPARED, UNHEALTHY, under)
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor that gave their body (the spider)
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
 FEED_AGREEMENT = "feed_agreement"  # the name the share of bodies disagreeing with their feed copy goes by
-UNHEALTHY_STAT = "newscrawl/unhealthy"
-DRIFT_PREFIX = "newscrawl/drift/"
 
 
 @dataclass(frozen=True)
@@ -48,15 +43,15 @@ class Finding:
 
 def article_count(stats: dict) -> int:
     """Articles judged: every one the parser produced (pipelines/coverage.py counts them before Validate)."""
-    return stats.get(COVERAGE_COUNT_STAT, 0)
+    return stats.get(COVERAGE_ARTICLES, 0)
 
 
 def field_share(stats: dict, field: str) -> float | None:
-    return stats.get(COVERAGE_PREFIX + field)
+    return stats.get(f"{COVERAGE}/{field}")
 
 
 def generic_share(stats: dict) -> float | None:
-    counts = {k[len(EXTRACTOR_PREFIX):]: v for k, v in stats.items() if k.startswith(EXTRACTOR_PREFIX)}
+    counts = under(stats, EXTRACTOR)
     total = sum(counts.values())
     return round(counts.get("generic", 0) / total, 4) if total else None
 
@@ -72,8 +67,8 @@ def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: flo
                 if (share := field_share(stats, field)) is not None and share < float(threshold)]
     if (share := generic_share(stats)) is not None and share > max_generic:
         findings.append(Finding(GENERIC, share, max_generic))
-    if stats.get(AGREEMENT_COMPARED, 0) >= max(min_articles, 1) and stats.get(AGREEMENT_BELOW_SHARE, 0.0) > max_disagreement:
-        findings.append(Finding(FEED_AGREEMENT, stats[AGREEMENT_BELOW_SHARE], max_disagreement))
+    if stats.get(FEED_AGREEMENT_COMPARED, 0) >= max(min_articles, 1) and stats.get(FEED_AGREEMENT_BELOW_SHARE, 0) > max_disagreement:
+        findings.append(Finding(FEED_AGREEMENT, stats[FEED_AGREEMENT_BELOW_SHARE], max_disagreement))
     return findings
 
 
@@ -101,8 +96,8 @@ class MarkUnhealthy(Action):
         stats = self.data.crawler.stats
         for finding in crawl_findings(self.data.crawler):
             logger.error("Extraction drift: %s", finding.message())
-            stats.set_value(DRIFT_PREFIX + finding.field, finding.share)
-        stats.set_value(UNHEALTHY_STAT, True)
+            stats.set_value(f"{DRIFT}/{finding.field}", finding.share)
+        stats.set_value(UNHEALTHY, True)
 
 
 class DriftMonitorSuite(MonitorSuite):

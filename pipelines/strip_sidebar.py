@@ -19,6 +19,7 @@ from itemadapter import ItemAdapter
 from newscrawl.extraction import content_hash
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.sidebar import SidebarText
+from newscrawl.stats_keys import SIDEBAR_KEPT_BLOCKS, SIDEBAR_STRIPPED_ARTICLES, SIDEBAR_STRIPPED_BLOCKS
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +47,11 @@ class StripSidebarPipeline:
     def _stripped(self, adapter) -> str:
         result = self.sidebar.strip(adapter["body"])
         if result.kept:
-            self.stats.inc_value("newscrawl/sidebar_kept/blocks", result.kept)
+            self.stats.inc_value(SIDEBAR_KEPT_BLOCKS, result.kept)
             logger.info("Kept %d paragraph(s) of %s that quote the sidebar's teasers", result.kept, adapter["url"])
         if result.changed:
-            self.stats.inc_value("newscrawl/sidebar_stripped/articles")
-            self.stats.inc_value("newscrawl/sidebar_stripped/blocks", result.changed)
+            self.stats.inc_value(SIDEBAR_STRIPPED_ARTICLES)
+            self.stats.inc_value(SIDEBAR_STRIPPED_BLOCKS, result.changed)
             logger.info("Stripped %d sidebar block(s) from the body of %s: %s", result.changed, adapter["url"],
                         " | ".join(result.runs)[:300])
             if not result.body:

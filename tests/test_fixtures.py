@@ -1,5 +1,5 @@
 """Every article fixture of the offline site against its expected JSON (written by hand from the page), field by
-field and teaser by teaser, through the same parse the spider uses (newscrawl.commands.fixture_store)."""
+field and teaser by teaser, through the same parse the spider uses (newscrawl.fixture_library)."""
 
 import json
 
@@ -7,7 +7,7 @@ import pytest
 
 from scrapy.utils.test import get_crawler
 
-from newscrawl.commands.fixture_store import GROUPS, article_fixtures, expected_files
+from newscrawl.fixture_library import GROUPS, article_fixtures, expected_files
 from newscrawl.extraction import sidebar_teasers
 from newscrawl.items import Article, EditorialTeaser
 from pipelines.strip_sidebar import StripSidebarPipeline
