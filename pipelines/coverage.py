@@ -1,5 +1,5 @@
-"""Pipeline (second, after strip-sidebar made the body final): field coverage of the Articles the parser produced
-this crawl, as stats `newscrawl/coverage/<field>`: the share (0..1) of them where the field is non-empty, and their number as
+"""Pipeline 2: field coverage of the Articles the parser produced this crawl (their body made final by Pipeline 1),
+as stats `newscrawl/coverage/<field>`: the share (0..1) of them where the field is non-empty, and their number as
 `newscrawl/coverage_articles`. It runs before Validate, so an Article about to be dropped for a missing body
 still counts as one without a body: that is what a drift alarm must see. Kept current after every item, so the
 figures are in the stats whenever they are read (last_crawl.json, the cron run record), even after an early end."""
