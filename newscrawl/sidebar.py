@@ -63,7 +63,11 @@ class SidebarText:
         self._kinds: dict[str, str] = {_key(h): HEADING for h in HEADINGS}
         self._teasers_of: dict[str, set[int]] = {}  # piece key -> numbers of the teasers that show it
         self._numbers: dict[str, int] = {}  # teaser title (or excerpt) key -> teaser number
-        self._widgets: dict[str, list[int]] = {}  # page -> its teasers' numbers, in the order it showed them
+        # the distinct orders in which pages showed their teasers (teaser numbers), and the page being read now:
+        # a page's teasers arrive together, before its Article; a day's widget is the same on every page
+        self._orders: set[tuple[int, ...]] = set()
+        self._page: str | None = None
+        self._widget: list[int] = []
         self._pieces: list[str] = []  # longest first, for greedy matching
 
     def add_teaser(self, title: str | None, excerpt: str | None, day: str | None, updated: bool,
@@ -73,9 +77,12 @@ class SidebarText:
         if not identity:
             return
         number = self._numbers.setdefault(identity, len(self._numbers))
-        widget = self._widgets.setdefault(shown_on, [])
-        if number not in widget:
-            widget.append(number)
+        if shown_on != self._page:
+            if self._widget:
+                self._orders.add(tuple(self._widget))
+            self._page, self._widget = shown_on, []
+        if number not in self._widget:
+            self._widget.append(number)
         pieces = {k: TITLE for k in _variants(title)} if title else {}
         if excerpt and len(_key(excerpt)) >= MIN_EXCERPT_CHARS:
             pieces.update({k: EXCERPT for k in _variants(excerpt)})
@@ -125,7 +132,7 @@ class SidebarText:
     def _in_widget_order(self, keys: list[str]) -> bool:
         """The teaser pieces follow the teasers' order on some page's widget (a teaser's own pieces in any order)."""
         teaser_keys = [k for k in keys if self._kinds[k] != HEADING]
-        for widget in self._widgets.values():
+        for widget in self._orders | {tuple(self._widget)}:
             place = {number: i for i, number in enumerate(widget)}
             previous = -1
             for key in teaser_keys:

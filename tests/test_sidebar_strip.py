@@ -128,3 +128,16 @@ def test_ellipsis_character_matches_three_dots(sidebar):
 def test_without_teasers_nothing_changes():
     result = SidebarText().strip("Opinion\n\nEditorial")
     assert (result.body, result.changed) == ("Opinion\n\nEditorial", 0)
+
+
+def test_each_page_widget_order_counts_and_repeats_are_kept_once(sidebar):
+    """A later page shows a newer widget (a new editorial on top, then older ones): runs in its order are the
+    widget too; the same widget on many pages is remembered once."""
+    for page in ("https://www.dawn.com/news/2", "https://www.dawn.com/news/3"):
+        sidebar.add_teaser("Fresh start", "THE new day brings a new editorial that nobody has quoted yet at all.",
+                           "2024-12-27", False, shown_on=page)
+        sidebar.add_teaser("Afghan strikes", AFGHAN_EXCERPT, "2024-12-26", True, shown_on=page)
+    body = "One.\n\nFresh start\n\n27 Dec, 2024\n\nAfghan strikes\n\nUpdated 26 Dec, 2024\n\nTwo."
+    assert sidebar.strip(body).body == "One.\n\nTwo."
+    sidebar.add_teaser("Afghan strikes", AFGHAN_EXCERPT, "2024-12-26", True, shown_on="https://www.dawn.com/news/4")
+    assert len(sidebar._orders) == 2  # the seed page's and the two-teaser widget; page 4's is being read
