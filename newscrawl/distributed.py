@@ -40,6 +40,14 @@ def worker_name(settings) -> str | None:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
+def worker_file(settings, name: str) -> str:
+    """`name` (last_crawl.json, .newscrawl-cron.lock) for this worker: `last_crawl.<worker>.json` in
+    distributed mode, where workers share the output directory."""
+    worker = worker_name(settings)
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{worker}.{suffix}" if worker and dot and stem else name
+
+
 def redis_client(settings) -> redis.Redis:
     """A client that retries (every RETRY_STEP s, for NEWSCRAWL_REDIS_WAIT s) while Redis is down or loading:
     a worker waits for Redis to come back instead of failing. It waits blocking, so nothing else moves in

@@ -28,6 +28,7 @@ ARTICLE = """<!DOCTYPE html><html><head><title>{title} - Pakistan - DAWN.COM</ti
 <article class="story"><h2 class="story__title">{title}</h2>
 <span class="story__byline"><a class="story__byline__link" href="/authors/1/reporter">Staff Reporter</a></span>
 <span class="story__time"><span class="timestamp--label">Published</span> <span class="timestamp--time timeago" title="2025-06-19T10:{mm:02d}:00+05:00"><span class="timestamp__calendar">19 Jun, 2025</span></span></span>
+<figure class="media"><div class="media__item"><img src="https://i.dawn.com/primary/2025/06/gen{id}.jpg"></div><figcaption class="media__caption">Picture {id}</figcaption></figure>
 <div class="story__content"><p>KARACHI: Generated story number {id} says one thing.</p><p>It says {id} a second time.</p></div>
 </article></body></html>"""
 
@@ -59,10 +60,11 @@ class SiteServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):
+                arrived = time.monotonic()  # the rate is measured on arrivals, before the fixed latency
+                with site.lock:
+                    site.hits.append((self.path, site.article_id(self.path), arrived, self.client_address[1]))
                 time.sleep(site.latency)
                 status, body = site.answer(self.path)
-                with site.lock:
-                    site.hits.append((self.path, site.article_id(self.path), time.monotonic(), self.client_address[1]))
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
