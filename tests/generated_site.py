@@ -50,8 +50,10 @@ def expected_title(article_id: int) -> str:
 
 
 class SiteServer:
-    def __init__(self, articles: int, latency: float):
+    def __init__(self, articles: int, latency: float, rate_limited: int | None = None, retry_after: int = 3):
+        """`rate_limited`: an article id whose first request answers 429 with `Retry-After: <retry_after>`."""
         self.count, self.latency = articles, latency
+        self.rate_limited, self.retry_after = rate_limited, retry_after
         self.hits: list[tuple[str, int | None, float, int]] = []
         self.lock = threading.Lock()
         site = self
@@ -65,7 +67,12 @@ class SiteServer:
                     site.hits.append((self.path, site.article_id(self.path), arrived, self.client_address[1]))
                 time.sleep(site.latency)
                 status, body = site.answer(self.path)
+                limited = site.article_id(self.path) == site.rate_limited and site.article_requests().count(site.rate_limited) == 1
+                if limited:
+                    status, body = 429, b"slow down"
                 self.send_response(status)
+                if limited:
+                    self.send_header("Retry-After", str(site.retry_after))
                 self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -113,3 +113,54 @@ def test_redis_stopped_for_10_seconds_workers_wait_and_go_on(redis_server, tmp_p
     assert all(process.returncode == 0 for process in workers.processes.values())
     assert finish_reasons(workers) == {name: "finished" for name in workers.names}
     assert_every_article_once(workers, count)
+
+
+def test_a_retry_after_seen_by_one_worker_pauses_all(redis_server, tmp_path):
+    count, delay, pause = 200, 0.02, 3
+    limited = article_ids(count)[count // 2]
+    with SiteServer(count, LATENCY, rate_limited=limited, retry_after=pause) as site:
+        workers = Workers(redis_server.url, tmp_path / "out", crawl_settings(site, count, delay, 30), 2).start_all()
+        assert workers.wait(timeout=120), "the workers did not finish in time"
+        arrivals = sorted(t for _, _, t, _ in site.hits)
+        answered_429 = next(t for _, article_id, t, _ in site.hits if article_id == limited)
+    assert_every_article_once(workers, count)
+    # requests already on their way when the 429 came back may still arrive (one per worker, within ~0.5 s);
+    # after that nothing, from either worker, until the pause is over
+    later = [t - answered_429 for t in arrivals if t > answered_429 + 0.5]
+    assert later and later[0] >= pause - 0.2, f"a request arrived {later[0]:.2f} s after the 429 (Retry-After {pause})"
+    stats = [json.loads((workers.output_dir / f"last_crawl.{name}.json").read_text()) for name in workers.names]
+    assert sum(s.get("newscrawl/budget/shared_pauses", 0) for s in stats) == 1
+
+
+# ---- the claim that keeps two workers from writing one item (newscrawl/redis_state.py) -------------------
+def store_for(redis_server, worker: str, lease: float = 30.0):
+    from newscrawl.redis_state import RedisStateStore
+
+    settings = {"NEWSCRAWL_REDIS_URL": redis_server.url, "NEWSCRAWL_REDIS_WAIT": 5, "NEWSCRAWL_CRAWL_ID": "dawn"}
+    return RedisStateStore(redis_server.client(), worker, FrontierKeys(settings), lease)
+
+
+TEASER = {"article_id": 1880806, "date": "2024-12-26", "updated": True, "title": "Afghan strikes"}
+
+
+def test_one_teaser_claimed_by_two_workers_is_written_by_one(redis_server, tmp_path):
+    first, second = store_for(redis_server, "a"), store_for(redis_server, "b")
+    redis_server.client().hset(FrontierKeys({"NEWSCRAWL_CRAWL_ID": "dawn"}).workers, "a", time.time())
+    assert first.claim("EditorialTeaser", TEASER, tmp_path / "t.a.jsonl", 0)
+    assert not second.claim("EditorialTeaser", TEASER, tmp_path / "t.b.jsonl", 0)  # a is alive, writing it
+    first.record_item("EditorialTeaser", TEASER, tmp_path / "t.a.jsonl", 80)
+    assert not second.claim("EditorialTeaser", TEASER, tmp_path / "t.b.jsonl", 0)  # written, unchanged
+    assert second.claim("EditorialTeaser", {**TEASER, "updated": False}, tmp_path / "t.b.jsonl", 0)  # changed
+
+
+def test_a_dead_workers_claim_is_settled_from_its_file(redis_server, tmp_path):
+    dead, alive = store_for(redis_server, "dead"), store_for(redis_server, "alive")
+    written, unwritten = {**TEASER, "article_id": 1}, {**TEASER, "article_id": 2}
+    output = tmp_path / "editorial_teasers.dead.jsonl"
+    output.write_text(json.dumps(written) + "\n" + '{"article_id": 2, "da')  # killed while writing the second
+    assert dead.claim("EditorialTeaser", written, output, 0)
+    assert dead.claim("EditorialTeaser", unwritten, output, output.read_text().index("\n") + 1)
+    # the dead worker's whole line counts as written; its torn one does not
+    assert not alive.claim("EditorialTeaser", written, tmp_path / "other.jsonl", 0)
+    assert alive.teaser(1) is not None
+    assert alive.claim("EditorialTeaser", unwritten, tmp_path / "other.jsonl", 0)
