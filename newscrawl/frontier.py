@@ -32,12 +32,12 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from .distributed import FrontierKeys, redis_client, redis_now, worker_name
+from .stats_keys import FRONTIER
 
 logger = logging.getLogger(__name__)
 
 LEASE_META = "newscrawl_lease"  # the leased entry a request came from (never stored in Redis)
 TOKEN_META = "newscrawl_token"  # makes every queued entry unique, so that two leases never share a member
-STAT = "newscrawl/frontier"
 MAINTAIN_EVERY = 1.0  # seconds: lease renewal, acks, expired leases, the worker's heartbeat
 
 POP = """
@@ -143,7 +143,7 @@ class LeasedScheduler(Scheduler):
         # requests popped but not done (a shutdown): back to the queue now, not after their lease expires
         for member, request in list(self.leases.items()):
             self.queue.requeue(member, request)
-            self.stats.inc_value(f"{STAT}/handed_back")
+            self.stats.inc_value(f"{FRONTIER}/handed_back")
         self.leases.clear()
         self.server.hdel(self.keys.workers, self.worker)
 
@@ -157,7 +157,7 @@ class LeasedScheduler(Scheduler):
             self.df.log(request, self.spider)
         if member is not None:
             self.ack(member)
-            self.stats.inc_value(f"{STAT}/carried_on")
+            self.stats.inc_value(f"{FRONTIER}/carried_on")
         return queued
 
     def next_request(self):
@@ -166,7 +166,7 @@ class LeasedScheduler(Scheduler):
         request = self.queue.pop()
         if request is not None:
             self.leases[request.meta[LEASE_META]] = request
-            self.stats.inc_value(f"{STAT}/leased")
+            self.stats.inc_value(f"{FRONTIER}/leased")
         return request
 
     def has_pending_requests(self):
@@ -186,7 +186,7 @@ class LeasedScheduler(Scheduler):
         for member, request in list(self.leases.items()):
             if request not in in_progress:
                 self.ack(member)
-                self.stats.inc_value(f"{STAT}/done")
+                self.stats.inc_value(f"{FRONTIER}/done")
 
     def maintain(self) -> None:
         self._last_maintained = time.monotonic()
@@ -210,13 +210,13 @@ class LeasedScheduler(Scheduler):
             if retries > self.retry_times:
                 if self.queue.requeue(member, None):
                     self.server.rpush(self.keys.failed, request.url)
-                    self.stats.inc_value(f"{STAT}/gave_up")
+                    self.stats.inc_value(f"{FRONTIER}/gave_up")
                     logger.error("Gave up %s: its lease expired %d times (RETRY_TIMES=%d)", request.url, retries,
                                  self.retry_times)
                 continue
             request.meta["retry_times"] = retries
             if self.queue.requeue(member, request):
-                self.stats.inc_value(f"{STAT}/requeued_expired")
+                self.stats.inc_value(f"{FRONTIER}/requeued_expired")
                 logger.warning("Lease of %s expired (its worker died?): queued again", request.url)
 
     def crawl_done(self) -> bool:

@@ -23,6 +23,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from .backoff import BACKOFF_STATUSES, RetryAfterMiddleware
 from .distributed import BUDGET_PREFIX, redis_client
+from .stats_keys import BUDGET_SHARED_PAUSES, BUDGET_WAIT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class BudgetedDownloadHandler(BaseDownloadHandler):
         if (interval := self.interval(request)) > 0:
             wait = self.budget.reserve(urlsplit(request.url).netloc, interval)
             if wait > 0:
-                self.crawler.stats.inc_value("newscrawl/budget/wait_seconds", wait)
+                self.crawler.stats.inc_value(BUDGET_WAIT_SECONDS, wait)
                 await asyncio.sleep(wait)
         return await self.inner.download_request(request)
 
@@ -100,4 +101,4 @@ class SharedRetryAfterMiddleware(RetryAfterMiddleware):
         super().response_downloaded(response, request, spider)
         if response.status in BACKOFF_STATUSES and (seconds := self.wait_seconds(response)) > 0:
             if self.budget.pause(urlsplit(request.url).netloc, seconds):
-                self.crawler.stats.inc_value("newscrawl/budget/shared_pauses")
+                self.crawler.stats.inc_value(BUDGET_SHARED_PAUSES)

@@ -11,13 +11,12 @@ import re
 import pytest
 from parsel import Selector
 
+from newscrawl.fixture_library import article_mismatches
 from newscrawl.render import BrowserRouter, render_reasons
 from spiders.dawn import page_kind
 from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
 from tests.conftest import EXPECTED, SITE, documented_hash, write_mirror
 
-ARTICLE_FIELDS = ["url", "article_id", "title", "summary", "authors", "section", "published_at", "updated_at",
-                  "dateline", "body", "print_edition", "images", "tags", "language"]
 JS_EXPECTED = {}
 for _path in sorted(EXPECTED.glob("*.json")):
     if _path.stem.isdigit():
@@ -46,9 +45,14 @@ def want_article(expected: dict) -> dict:
 
 
 # ---- the decision, without a browser ----------------------------------------------------------------------
-def test_there_are_three_kinds_of_javascript_fixture():
-    reasons = sorted(r for data in JS_EXPECTED.values() for r in data["fixture"]["render_reasons"])
-    assert reasons == ["empty_body", "empty_sidebar", "live_updates"]
+def test_each_javascript_fixture_needs_the_browser_for_its_own_reason():
+    # written by hand from what each page lacks in its raw HTML (fixtures/README.md), not read from its JSON
+    wanted = {1918200: ["empty_body"], 1918201: ["live_updates"], 1918202: ["empty_sidebar"]}
+    assert sorted(JS_EXPECTED) == sorted(wanted)
+    for article_id, data in JS_EXPECTED.items():
+        url = data["fixture"]["url"]
+        selector = Selector(text=(SITE / data["fixture"]["file"]).read_text(encoding="utf-8"))
+        assert render_reasons(selector, url, page_kind(url)) == wanted[article_id], url
 
 
 def test_only_the_javascript_fixtures_need_rendering():
@@ -134,8 +138,7 @@ def test_javascript_pages_render_to_their_expected_json(js_crawl):
     assert sorted(got) == sorted(JS_EXPECTED)
     for article_id, expected in JS_EXPECTED.items():
         want = want_article(expected)
-        mismatches = {f: {"expected": want[f], "got": got[article_id][f]} for f in ARTICLE_FIELDS
-                      if got[article_id][f] != want[f]}
+        mismatches = article_mismatches(want, got[article_id])
         assert not mismatches, (article_id, json.dumps(mismatches, indent=1, ensure_ascii=False))
         assert got[article_id]["content_hash"] == documented_hash(want["title"], want["body"])
     # the sidebar the script inserted: the June teasers, each written once
@@ -184,7 +187,7 @@ def test_a_pattern_renders_a_static_page(crawl):
     assert result.stats["newscrawl/render/pages"] == 1
     [article] = result.articles
     want = want_article(json.loads((EXPECTED / "1918062.json").read_text(encoding="utf-8")))
-    assert {f: article[f] for f in ARTICLE_FIELDS} == {f: want[f] for f in ARTICLE_FIELDS}
+    assert not article_mismatches(want, article)
 
 
 ARTICLE_PAGE = """<!DOCTYPE html><html><head><title>{title} - Pakistan - DAWN.COM</title>
