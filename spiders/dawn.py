@@ -21,6 +21,7 @@ import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.agreement import FEED_BODIES_SEEN
+from newscrawl.distributed import seed_once
 from newscrawl.extraction import (
     listing_links,
     listing_teasers,
@@ -84,6 +85,8 @@ class DawnSpider(scrapy.Spider):
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
+        if not seed_once(self.crawler):
+            return  # distributed mode: another worker pushed the entries; this one takes work from the queue
         if self.explicit_urls:
             for url in self.explicit_urls:
                 yield self._request(url, follow=False)
