@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .extraction.text import parse_datetime, utc_now
+from .clock import utc_now
+from .extraction.text import parse_datetime
 
 logger = logging.getLogger(__name__)
 
