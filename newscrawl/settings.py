@@ -212,8 +212,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
+    # before CrawlSummary: the progress line is erased before the summary is printed
+    "newscrawl.progress.CrawlProgress": 490,
     "newscrawl.summary.CrawlSummary": 500,
-    "newscrawl.progress.CrawlProgress": 510,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------

@@ -114,9 +114,10 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--name", help="file name of the fixture (default: the article id)")
+        parser.add_argument("--name", help="file name of the fixture (default the article id)")
         parser.add_argument("--check", action="store_true", help="re-parse every fixture and print the differences")
-        parser.add_argument("--fixtures", default=str(FIXTURES), help="the fixtures folder (default: %(default)s)")
+        # no colon in the help: Scrapy's formatter takes a wrapped line ending in one for a section heading
+        parser.add_argument("--fixtures", default=str(FIXTURES), help="the fixtures folder (default %(default)s)")
 
     def run(self, args: list[str], opts) -> None:
         root = Path(opts.fixtures)
