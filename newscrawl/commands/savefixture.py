@@ -64,8 +64,9 @@ def draft_expected(response: TextResponse, name: str, kind: str, fetched_at: str
     return {"fixture": {"url": response.url, "file": f"{name}.html", "kind": kind,
                         "based_on": f"recorded by scrapy savefixture on {fetched_at}; DRAFT from the parser of that day",
                         "reviewed": False, "variations": []},
-            "article": article,
-            "teasers": sidebar_teasers(response.selector, response.url)}
+            "article": {"item_type": "Article", **article},
+            "teasers": [{"item_type": "EditorialTeaser", **teaser}
+                        for teaser in sidebar_teasers(response.selector, response.url)]}
 
 
 def record(response: TextResponse, name: str, root: Path, mirror: str | None) -> list[Path]:
