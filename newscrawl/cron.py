@@ -20,7 +20,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from newscrawl.clock import utc_now
-
+from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS, REQUESTS, RESPONSES,
+                                  VERSIONING, WRITTEN, under)
 from newscrawl.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
     BLOCKED,
     DRIFT,
@@ -33,7 +34,6 @@ from newscrawl.verdict import (  # noqa: F401 (the codes are newscrawl-cron's to
     OK,
     UNREACHABLE,
     judge,
-    under,
 )
 
 STOP_GRACE_SECONDS = 60  # after a SIGTERM, how long the crawl may take to close before it is killed
@@ -150,16 +150,16 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "exit_meaning": EXIT_CODES[code],
         "spider_args": args.spider_args,
         "settings": args.settings,
-        "finish_reason": stats.get("finish_reason"),
-        "pages": stats.get("response_received_count", 0),
-        "requests": stats.get("downloader/request_count", 0),
-        "items_by_type": under(stats, "newscrawl/written/"),
-        "new": under(stats, "newscrawl/versioning/new/"),
-        "updated": under(stats, "newscrawl/versioning/updated/"),
-        "drops_by_reason": under(stats, "newscrawl/dropped/"),
-        "errors": stats.get("log_count/ERROR", 0),
-        "http_status": under(stats, "downloader/response_status_count/"),
-        "coverage": under(stats, "newscrawl/coverage/"),
+        "finish_reason": stats.get(FINISH_REASON),
+        "pages": stats.get(RESPONSES, 0),
+        "requests": stats.get(REQUESTS, 0),
+        "items_by_type": under(stats, WRITTEN),
+        "new": under(stats, f"{VERSIONING}/new"),
+        "updated": under(stats, f"{VERSIONING}/updated"),
+        "drops_by_reason": under(stats, DROPPED),
+        "errors": stats.get(ERRORS_LOGGED, 0),
+        "http_status": under(stats, HTTP_STATUS),
+        "coverage": under(stats, COVERAGE),
         "verdicts": verdicts,
     }
 

@@ -18,6 +18,8 @@ from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedE
 from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError as TwistedTimeoutError
 
+from .stats_keys import STOPPED
+
 logger = logging.getLogger(__name__)
 
 HOST_UNREACHABLE, BLOCKED = "host_unreachable", "blocked"
@@ -59,6 +61,6 @@ class HostHealthMiddleware:
         if self.stopping:
             return
         self.stopping = True
-        self.crawler.stats.set_value(f"newscrawl/stopped/{reason}", 1)
+        self.crawler.stats.set_value(f"{STOPPED}/{reason}", 1)
         logger.error(message)
         _schedule_coro(self.crawler.engine.close_spider_async(reason=reason))

@@ -29,9 +29,10 @@ from scrapy.dupefilters import RFPDupeFilter
 from .drops import NotAsked
 from .items import Article
 from .state import MISSING, REJECTED, parse_time, state_for
+from .stats_keys import INCREMENTAL
 from .urls import article_id_from_url
 
-STAT = "newscrawl/incremental"
+STAT = INCREMENTAL
 logger = logging.getLogger(__name__)
 
 
@@ -113,8 +114,6 @@ class IncrementalMiddleware:
             return  # nothing wrong with the page: another date range wants it (pipelines/date_range.py)
         if self.state.article(item.article_id) is None:
             self.state.mark_unavailable(item.article_id, REJECTED, self.state.discovered.get(item.article_id))
-
-
 
 
 class InRunDupeFilter(RFPDupeFilter):

@@ -6,7 +6,11 @@ that fails, in the order of EXIT_CODES (docs/CRON.md documents each code).
 
 from __future__ import annotations
 
-OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED, UNREACHABLE, BLOCKED = 0, 2, 3, 4, 5, 6, 7, 8, 9
+from .stats_keys import (DOWNLOAD_EXCEPTIONS, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
+                         under)
+
+OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
+UNREACHABLE, BLOCKED = 8, 9
 # In order of precedence: the first that applies wins (a ban usually also looks like drift; the ban is the cause).
 EXIT_CODES = {
     OK: "the crawl finished and was healthy",
@@ -23,19 +27,15 @@ EXIT_CODES = {
 FINISH_REASON_CODES = {"host_unreachable": UNREACHABLE, "blocked": BLOCKED}
 
 
-def under(stats: dict, prefix: str) -> dict:
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
-
 def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]:
     """The exit code and the health verdicts of a crawl that wrote its stats. `ended_cleanly`: the process was
     not killed or stopped from outside (newscrawl-cron knows; `scrapy crawl` judging itself is)."""
-    statuses = {int(k): v for k, v in under(stats, "downloader/response_status_count/").items()}
-    requests = stats.get("downloader/request_count", 0)
-    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0)
+    statuses = {int(k): v for k, v in under(stats, HTTP_STATUS).items()}
+    requests = stats.get(REQUESTS, 0)
+    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get(DOWNLOAD_EXCEPTIONS, 0)
     bans = statuses.get(403, 0) + statuses.get(429, 0)
-    written = sum(under(stats, "newscrawl/written/").values())
-    reason = stats.get("finish_reason")
+    written = sum(under(stats, WRITTEN).values())
+    reason = stats.get(FINISH_REASON)
     verdicts = {
         "started": True,
         "finished": reason == "finished" and ended_cleanly,
@@ -45,8 +45,8 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "errors_ok": (errors / requests if requests else 0.0) <= settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE"),
         "bans": bans,
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
-        "drift_ok": not stats.get("newscrawl/unhealthy"),
-        "new_items_ok": not (stats.get("newscrawl/incremental/unseen", 0) > 0 and written == 0),
+        "drift_ok": not stats.get(UNHEALTHY),
+        "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
     }
     if reason in FINISH_REASON_CODES:
         code = FINISH_REASON_CODES[reason]
