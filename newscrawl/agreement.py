@@ -17,7 +17,7 @@ the stats, and so into the end-of-crawl summary, `last_crawl.json` and newscrawl
 newscrawl.drift raises the drift alarm when /below_share exceeds NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT.
 
 The two sides arrive in either order (a feed may be parsed before or after the article it lists), so each waits for
-the other in a store bounded by NEWSCRAWL_FEED_AGREEMENT_PENDING entries; the oldest entry goes first.
+the other in a store bounded by MAX_PENDING entries; the oldest entry goes first.
 The spider hands over each feed's bodies with the FEED_BODIES_SEEN signal; Articles come from `item_scraped`, i.e.
 only those written out.
 """
@@ -43,6 +43,9 @@ FEED_BODIES_SEEN = object()
 PREFIX = FEED_AGREEMENT + "/"
 # A feed copy with fewer words says too little to judge an extraction by (Dawn's live-blog items hold one link).
 MIN_FEED_WORDS = 30
+# Most feed copies (and most Article bodies) kept waiting for the other side; the oldest is dropped first. A Dawn
+# feed lists tens of items and its articles are fetched within minutes, so this bounds memory without losing any.
+MAX_PENDING = 2000
 
 
 class BoundedStore(OrderedDict):
@@ -66,9 +69,8 @@ class FeedAgreement:
         settings = crawler.settings
         self.stats = crawler.stats
         self.min_f1 = settings.getfloat("NEWSCRAWL_FEED_AGREEMENT_MIN_F1")
-        limit = settings.getint("NEWSCRAWL_FEED_AGREEMENT_PENDING")
-        self.feed_bodies = BoundedStore(limit)  # feed copies waiting for their Article
-        self.page_bodies = BoundedStore(limit)  # (body, url) of Articles waiting for a feed copy
+        self.feed_bodies = BoundedStore(MAX_PENDING)  # feed copies waiting for their Article
+        self.page_bodies = BoundedStore(MAX_PENDING)  # (body, url) of Articles waiting for a feed copy
         self.done: set[int] = set()  # ids compared (or found not comparable): a second feed listing one is ignored
         self.scores: list[float] = []  # sorted
 

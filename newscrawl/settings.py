@@ -27,14 +27,12 @@ NEWSCRAWL_MIRROR = ""
 # The download handler used for real downloads when no mirror is set.
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 
-# Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by
-# -a since/until when given) ...
+# Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by -a since/until) ...
 NEWSCRAWL_FEEDS = [
     "https://www.dawn.com/feeds/sitemap",
     "https://www.dawn.com/feeds/home/",
     "https://www.dawn.com/feeds/latest-news/",
-    # a real feed (seen, docs/DAWN_MARKUP.md): today's editorials, which the listings may show only as teasers
-    "https://www.dawn.com/feeds/newspaper/editorial",
+    "https://www.dawn.com/feeds/newspaper/editorial",  # a real feed (docs/DAWN_MARKUP.md): today's editorials
 ]
 # ... and listing pages, which show today; a crawl with -a since/until uses the date archives instead.
 NEWSCRAWL_LISTINGS = [
@@ -67,13 +65,17 @@ NEWSCRAWL_ARCHIVES = [
     "newspaper/islamabad",
     "newspaper/peshawar",
 ]
-# A guard against a typo in -a since/until asking for decades of archives.
-NEWSCRAWL_MAX_ARCHIVE_DAYS = 366
 
 # Retry-After handling (newscrawl.backoff): the longest pause honoured, and the pause after a 429 that
 # names none, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
+
+# Stop the crawl early (newscrawl/host_health.py) after this many connection failures in a row with no response
+# in between (the host cannot be resolved or reached: finish reason host_unreachable, exit code 8) ...
+NEWSCRAWL_UNREACHABLE_AFTER = 3
+# ... or after this many 403 responses in a row (a Cloudflare ban: finish reason blocked, exit code 9). 0: never.
+NEWSCRAWL_BLOCKED_AFTER = 5
 
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
@@ -104,15 +106,8 @@ NEWSCRAWL_DRIFT_MIN_COVERAGE = {"body": 1.0, "title": 1.0, "published_at": 1.0, 
 NEWSCRAWL_DRIFT_MAX_GENERIC = 0.05
 # No alarm for a crawl of fewer Articles than this: the share of a handful of pages says nothing of the site.
 NEWSCRAWL_DRIFT_MIN_ARTICLES = 10
-# Feed/page body agreement (newscrawl/agreement.py, docs/FEED_AGREEMENT.md). An Article whose body scores below this
-# word 4-gram F1 against its feed copy is logged as a WARNING: the two come from the same CMS text, so a right
-# extraction scores near 1.0, while a body missing half its words, or another box's text, scores below 0.8.
-NEWSCRAWL_FEED_AGREEMENT_MIN_F1 = 0.8
-# Highest share of the compared Articles allowed below that F1; above it: the drift alarm (ERROR, unhealthy).
-# One in twenty tolerates the odd story edited between feed and page; a layout change breaks far more.
-NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT = 0.05
-# Most feed copies (and Article bodies) kept waiting for the other side; the oldest is dropped first.
-NEWSCRAWL_FEED_AGREEMENT_PENDING = 2000
+NEWSCRAWL_FEED_AGREEMENT_MIN_F1 = 0.8  # below: an Article's body disagrees with its feed copy (docs/FEED_AGREEMENT.md)
+NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT = 0.05  # highest share of compared Articles that disagree; above: drift alarm
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.drift.DriftMonitorSuite"]
 
@@ -208,6 +203,9 @@ ADDONS = {
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
+    # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
+    # the way in, so it sees every failed attempt, retries included (see newscrawl/host_health.py)
+    "newscrawl.host_health.HostHealthMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -222,22 +220,23 @@ DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
 ITEM_PIPELINES = {
-    # first: the Article's final body (sidebar stripped) and content_hash (computed here only) for all later ones
-    "pipelines.strip_sidebar.StripSidebarPipeline": 40,
+    "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
     # then: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
     "pipelines.coverage.FieldCoveragePipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
+    # Articles published outside -a since/until (linked by a day's archive page) are dropped and counted
+    "pipelines.date_range.DateRangePipeline": 150,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.versioning.VersioningPipeline": 350,
     "pipelines.jsonl_writer.JsonLinesWriterPipeline": 400,
 }
 EXTENSIONS = {
-    # feed/page body agreement (newscrawl/agreement.py); before spidermon, whose drift monitor judges it
-    "newscrawl.agreement.FeedAgreement": 440,
+    "newscrawl.agreement.FeedAgreement": 440,  # feed/page body agreement; before spidermon, whose drift check reads it
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
+    # before CrawlSummary: the progress line is erased before the summary is printed
+    "newscrawl.progress.CrawlProgress": 490,
     "newscrawl.summary.CrawlSummary": 500,
-    "newscrawl.progress.CrawlProgress": 510,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------

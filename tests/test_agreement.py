@@ -19,9 +19,11 @@ BODY = " ".join(f"word{i}" for i in range(60))  # 60 words, 57 distinct 4-grams
 
 @pytest.fixture
 def monitor():
-    crawler = get_crawler(settings_dict={"NEWSCRAWL_FEED_AGREEMENT_MIN_F1": 0.8, "NEWSCRAWL_FEED_AGREEMENT_PENDING": 3})
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_FEED_AGREEMENT_MIN_F1": 0.8})
     crawler.stats.open_spider()
-    return FeedAgreement.from_crawler(crawler), crawler
+    agreement = FeedAgreement.from_crawler(crawler)
+    agreement.feed_bodies.limit = agreement.page_bodies.limit = 3  # MAX_PENDING, made small
+    return agreement, crawler
 
 
 def article(article_id: int, body: str) -> Article:
