@@ -6,8 +6,11 @@ token by token (`story` is a token of `story relative  box`, `story__title` is n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from .text import clean
@@ -71,9 +74,26 @@ def owned_by(element, story) -> bool:
     return True
 
 
+_CLASS_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def class_test(token: str) -> str:
+    """An XPath predicate: the element's class list holds `token`, token-exactly (as `has_class`). The cheap
+    `contains` runs first, so the exact test only runs on the few elements that pass it."""
+    if not _CLASS_TOKEN.fullmatch(token):
+        raise ValueError(f"not a class token: {token!r}")
+    return f"contains(@class, '{token}') and contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
+
+
+@lru_cache(maxsize=None)
+def compiled_xpath(expression: str) -> etree.XPath:
+    """An XPath compiled once per process (they are few and constant), then run by libxml2 on any element."""
+    return etree.XPath(expression)
+
+
 def elements_with_class(root, token: str) -> list:
-    """Descendants of `root` whose class list contains `token` (a cheap XPath pre-filter, then exact)."""
-    return [el for el in root.xpath(f".//*[contains(@class, '{token}')]") if has_class(el, token)]
+    """Descendants of `root` whose class list contains `token`, in document order (libxml2 walks the tree)."""
+    return compiled_xpath(f"descendant::*[{class_test(token)}]")(root)
 
 
 def parse_fragment(markup: str):

@@ -12,7 +12,7 @@ from parsel import Selector
 
 from ..urls import canonical_article_url
 from .boxes import read_story_box
-from .html import elements_with_class, is_story_element, owned_by
+from .html import class_test, compiled_xpath, is_story_element, owned_by
 from .text import clean, date_of
 
 SIDEBAR_SECTIONS = ("Editorial",)
@@ -49,10 +49,10 @@ def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
     teasers: list[dict] = []
     for heading in _section_headings(selector.root):
         section = clean(heading.text_content())
-        container = next((a for a in heading.iterancestors() if _stories_in(a)), None)
-        if container is None:
+        container = _TEASER_CONTAINER(heading)  # the nearest ancestor holding teaser boxes
+        if not container:
             continue
-        for story in _stories_in(container):
+        for story in _TEASER_BOXES(container[0]):
             if fields := teaser_fields(story, section, page_url):
                 teasers.append(fields)
     return _first_per_id(teasers)
@@ -73,15 +73,19 @@ def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
 def _section_headings(root) -> list:
     """Headings whose whole text is a sidebar section name ("Editorial"), outside any story box.
 
-    Headings are h1-h6 or badge/title-like elements; a byline link reading "Editorial" is not one.
+    Headings are h1-h6 or badge/title-like elements; a byline link reading "Editorial" is not one. libxml2 finds
+    the few text nodes holding a section name; only their ancestors are looked at (so a name split across two
+    elements, "Edit<b>orial</b>", is not one).
     """
-    found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or not _is_heading(el):
+    headings: dict = {}  # in document order, each once
+    for text in _SECTION_TEXTS(root):
+        holder = text.getparent().getparent() if text.is_tail else text.getparent()
+        if holder is None:
             continue
-        if clean(el.text_content()) in SIDEBAR_SECTIONS and _outside_stories(el):
-            found.append(el)
-    return found
+        for element in reversed([holder, *holder.iterancestors()]):
+            if _is_heading(element) and clean(element.text_content()) in SIDEBAR_SECTIONS:
+                headings.setdefault(element, None)
+    return [heading for heading in headings if _outside_stories(heading)]
 
 
 def _outside_stories(element) -> bool:
@@ -97,10 +101,10 @@ def _is_heading(element) -> bool:
     return element.tag in ("div", "span") and any(t == "badge" or t.endswith("__title") for t in tokens)
 
 
-def _is_teaser_box(element) -> bool:
-    return bool(elements_with_class(element, "story__title")) and not elements_with_class(element, "story__content")
-
-
-def _stories_in(container) -> list:
-    """The teaser boxes in a container: `story` boxes with a title and no article body of their own."""
-    return [el for el in container.iter() if is_story_element(el) and el is not container and _is_teaser_box(el)]
+# libxml2 does the walking; the exact tests run in Python on the few elements found.
+_SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}')" for name in SIDEBAR_SECTIONS) + "]")
+# A teaser box: a `story` box with a `story__title` and no article body (`story__content`) of its own.
+_IS_TEASER_BOX = (f"{class_test('story')} and descendant::*[{class_test('story__title')}]"
+                  f" and not(descendant::*[{class_test('story__content')}])")
+_TEASER_BOXES = compiled_xpath(f"descendant::*[{_IS_TEASER_BOX}]")
+_TEASER_CONTAINER = compiled_xpath(f"ancestor::*[descendant::*[{_IS_TEASER_BOX}]][1]")
