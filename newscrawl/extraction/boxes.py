@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from ..urls import article_id_from_url
-from .html import elements_with_class, text_of
+from .html import class_tokens, compiled_xpath, text_of
 from .text import iso_datetime
 
 
@@ -33,22 +33,40 @@ class StoryBox:
     time: StoryTime
 
 
-def time_of(element) -> StoryTime:
+# The blocks a story box is read from. One libxml2 walk of a box finds them all (the cheap `contains`
+# pre-filter); the token-exact test then sorts them in Python.
+BOX_BLOCKS = ("story__title", "story__excerpt", "timestamp--label", "timestamp--time", "timestamp__calendar")
+_BOX_BLOCK_CANDIDATES = compiled_xpath(
+    "descendant::*[" + " or ".join(f"contains(@class, '{token}')" for token in BOX_BLOCKS) + "]")
+
+
+def blocks_of(element) -> dict[str, list]:
+    """The descendants of `element` of each BOX_BLOCKS class, in document order."""
+    found: dict[str, list] = {token: [] for token in BOX_BLOCKS}
+    for el in _BOX_BLOCK_CANDIDATES(element):
+        for token in class_tokens(el).intersection(found):
+            found[token].append(el)
+    return found
+
+
+def time_of(element, blocks: dict[str, list] | None = None) -> StoryTime:
     """The label and timestamp of the `timestamp--*` blocks in an element (a `story__time`, or a whole box)."""
-    label = " ".join(text_of(el) for el in elements_with_class(element, "timestamp--label")).lower()
-    stamps = [s for el in elements_with_class(element, "timestamp--time") if (s := iso_datetime(el.get("title")))]
-    calendars = elements_with_class(element, "timestamp__calendar")
+    blocks = blocks if blocks is not None else blocks_of(element)
+    label = " ".join(text_of(el) for el in blocks["timestamp--label"]).lower()
+    stamps = [s for el in blocks["timestamp--time"] if (s := iso_datetime(el.get("title")))]
+    calendars = blocks["timestamp__calendar"]
     return StoryTime("updated" in label, stamps[0] if stamps else None,
                      text_of(calendars[0]) if calendars else None)
 
 
 def read_story_box(story, page_url: str) -> StoryBox | None:
     """A story box's article, title, excerpt and time; None when its title links to no www.dawn.com article."""
-    titles = elements_with_class(story, "story__title")
+    blocks = blocks_of(story)
+    titles = blocks["story__title"]
     hrefs = [a.get("href") for title in titles for a in title.iter("a") if a.get("href")]
     article_id = next((i for h in hrefs if (i := article_id_from_url(urljoin(page_url, h))) is not None), None)
     if article_id is None:
         return None
-    excerpts = elements_with_class(story, "story__excerpt")
+    excerpts = blocks["story__excerpt"]
     return StoryBox(article_id, text_of(titles[0]) or None, text_of(excerpts[0]) if excerpts else None,
-                    time_of(story))
+                    time_of(story, blocks))

@@ -49,10 +49,9 @@ def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
     teasers: list[dict] = []
     for heading in _section_headings(selector.root):
         section = clean(heading.text_content())
-        container = _TEASER_CONTAINER(heading)  # the nearest ancestor holding teaser boxes
-        if not container:
-            continue
-        for story in _TEASER_BOXES(container[0]):
+        # the teaser boxes of the nearest ancestor that holds any
+        boxes = next((found for ancestor in heading.iterancestors() if (found := _TEASER_BOXES(ancestor))), [])
+        for story in boxes:
             if fields := teaser_fields(story, section, page_url):
                 teasers.append(fields)
     return _first_per_id(teasers)
@@ -107,4 +106,3 @@ _SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}'
 _IS_TEASER_BOX = (f"{class_test('story')} and descendant::*[{class_test('story__title')}]"
                   f" and not(descendant::*[{class_test('story__content')}])")
 _TEASER_BOXES = compiled_xpath(f"descendant::*[{_IS_TEASER_BOX}]")
-_TEASER_CONTAINER = compiled_xpath(f"ancestor::*[descendant::*[{_IS_TEASER_BOX}]][1]")
