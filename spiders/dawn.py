@@ -21,17 +21,18 @@ import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.extraction import (
+    EditorialSidebar,
     listing_links,
     listing_teasers,
     parse_article,
     rss_links,
-    sidebar_teasers,
     sitemap_index_locations,
     sitemap_links,
 )
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
+from newscrawl.seen import ALREADY_EMITTED_STAT, seen_for
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
 
 
@@ -144,7 +145,14 @@ class DawnSpider(scrapy.Spider):
 
     def parse_article(self, response):
         fetched_at = utc_now()
-        for teaser in sidebar_teasers(response.selector, response.url):
+        sidebar = EditorialSidebar(response.selector, response.url)
+        # teasers the deduplicate pipeline let through already (newscrawl/seen.py) are neither read nor yielded
+        emitted = seen_for(self.crawler).ids("EditorialTeaser")
+        if repeats := sum(article_id in emitted for article_id in sidebar.article_ids()):
+            self.crawler.stats.inc_value(ALREADY_EMITTED_STAT, repeats)
+        # a page's teasers go before its Article, on purpose: the strip-sidebar pipeline learns the sidebar's
+        # text from them before it cleans the Article's body (tests/test_spider.py checks this order)
+        for teaser in sidebar.teasers(skip_ids=emitted):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
         fields = parse_article(response.selector, response.url)
         # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)

@@ -10,10 +10,11 @@ from .discovery import (
 )
 from .generic import GenericArticlePage
 from .parse import ARTICLE_PARSERS, parse_article, parser_for
-from .teasers import listing_teasers, sidebar_teasers
+from .teasers import EditorialSidebar, listing_teasers, sidebar_teasers
 
 __all__ = [
     "ARTICLE_PARSERS",
+    "EditorialSidebar",
     "GenericArticlePage",
     "parse_article",
     "parser_for",

@@ -59,14 +59,18 @@ def time_of(element, blocks: dict[str, list] | None = None) -> StoryTime:
                      text_of(calendars[0]) if calendars else None)
 
 
-def read_story_box(story, page_url: str) -> StoryBox | None:
+def box_article_id(blocks: dict[str, list], page_url: str) -> int | None:
+    """The article a box's title links to (its blocks from `blocks_of`); None when no www.dawn.com article."""
+    hrefs = [a.get("href") for title in blocks["story__title"] for a in title.iter("a") if a.get("href")]
+    return next((i for h in hrefs if (i := article_id_from_url(urljoin(page_url, h))) is not None), None)
+
+
+def read_story_box(story, page_url: str, blocks: dict[str, list] | None = None) -> StoryBox | None:
     """A story box's article, title, excerpt and time; None when its title links to no www.dawn.com article."""
-    blocks = blocks_of(story)
-    titles = blocks["story__title"]
-    hrefs = [a.get("href") for title in titles for a in title.iter("a") if a.get("href")]
-    article_id = next((i for h in hrefs if (i := article_id_from_url(urljoin(page_url, h))) is not None), None)
+    blocks = blocks if blocks is not None else blocks_of(story)
+    article_id = box_article_id(blocks, page_url)
     if article_id is None:
         return None
-    excerpts = blocks["story__excerpt"]
+    titles, excerpts = blocks["story__title"], blocks["story__excerpt"]
     return StoryBox(article_id, text_of(titles[0]) or None, text_of(excerpts[0]) if excerpts else None,
                     time_of(story, blocks))

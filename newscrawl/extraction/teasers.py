@@ -6,12 +6,15 @@ markup was never seen (DAWN_MARKUP.md: reported); it is expected to reuse the li
 
 from __future__ import annotations
 
+from collections.abc import Container
+from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from ..urls import canonical_article_url
-from .boxes import read_story_box
+from .boxes import blocks_of, box_article_id, read_story_box
 from .html import class_test, compiled_xpath, is_story_element, owned_by
 from .text import clean, date_of
 
@@ -20,9 +23,9 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 EDITORIAL_LISTING_PATH = "/newspaper/editorial"
 
 
-def teaser_fields(story, section: str, page_url: str) -> dict | None:
+def teaser_fields(story, section: str, page_url: str, blocks: dict[str, list] | None = None) -> dict | None:
     """Teaser fields from one `story` box, or None when it has no article link."""
-    box = read_story_box(story, page_url)
+    box = read_story_box(story, page_url, blocks)
     if box is None:
         return None
     return {
@@ -44,17 +47,48 @@ def _first_per_id(teasers: list[dict]) -> list[dict]:
     return list(first.values())
 
 
+@dataclass(frozen=True)
+class SidebarBox:
+    section: str  # the heading it sits under, "Editorial"
+    story: object  # the `story` box element
+    blocks: dict  # its blocks (boxes.blocks_of)
+    article_id: int
+
+
+class EditorialSidebar:
+    """The Opinion/Editorial sidebar of one article page: its boxes and their article ids found once, a box's
+    other fields read only when its teaser is asked for (the spider skips teasers already emitted in the crawl)."""
+
+    def __init__(self, selector: Selector, page_url: str):
+        self.root = selector.root
+        self.page_url = page_url
+
+    @cached_property
+    def boxes(self) -> list[SidebarBox]:
+        """The first box of each article, in page order (a page can show one twice)."""
+        found: dict[int, SidebarBox] = {}
+        for heading in _section_headings(self.root):
+            section = clean(heading.text_content())
+            # the teaser boxes of the nearest ancestor that holds any
+            stories = next((boxes for ancestor in heading.iterancestors() if (boxes := _TEASER_BOXES(ancestor))), [])
+            for story in stories:
+                blocks = blocks_of(story)
+                if (article_id := box_article_id(blocks, self.page_url)) is not None:
+                    found.setdefault(article_id, SidebarBox(section, story, blocks, article_id))
+        return list(found.values())
+
+    def article_ids(self) -> list[int]:
+        return [box.article_id for box in self.boxes]
+
+    def teasers(self, skip_ids: Container[int] = ()) -> list[dict]:
+        """Teaser fields of each box, in page order, but those of the articles in `skip_ids`."""
+        return [teaser_fields(box.story, box.section, self.page_url, box.blocks)
+                for box in self.boxes if box.article_id not in skip_ids]
+
+
 def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
     """Teasers of the Opinion/Editorial sidebar of an article page, in page order."""
-    teasers: list[dict] = []
-    for heading in _section_headings(selector.root):
-        section = clean(heading.text_content())
-        # the teaser boxes of the nearest ancestor that holds any
-        boxes = next((found for ancestor in heading.iterancestors() if (found := _TEASER_BOXES(ancestor))), [])
-        for story in boxes:
-            if fields := teaser_fields(story, section, page_url):
-                teasers.append(fields)
-    return _first_per_id(teasers)
+    return EditorialSidebar(selector, page_url).teasers()
 
 
 def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
