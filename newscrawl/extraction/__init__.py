@@ -8,14 +8,14 @@ from .discovery import (
     sitemap_index_locations,
     sitemap_links,
 )
-from .generic import GenericArticlePage
+from .generic import GenericBody
 from .parse import ARTICLE_PARSERS, parse_article, parser_for
 from .teasers import EditorialSidebar, listing_teasers, sidebar_teasers
 
 __all__ = [
     "ARTICLE_PARSERS",
     "EditorialSidebar",
-    "GenericArticlePage",
+    "GenericBody",
     "parse_article",
     "parser_for",
     "ArticleLink",
