@@ -35,7 +35,8 @@ class StoryBox:
 
 # The blocks a story box is read from. One libxml2 walk of a box finds them all (the cheap `contains`
 # pre-filter); the token-exact test then sorts them in Python.
-BOX_BLOCKS = ("story__title", "story__excerpt", "timestamp--label", "timestamp--time", "timestamp__calendar")
+BOX_BLOCKS = ("story__title", "story__excerpt", "timestamp--label", "timestamp--time", "timestamp__calendar",
+              "story__content")  # a body: the box is a story of its own, not a teaser
 _BOX_BLOCK_CANDIDATES = compiled_xpath(
     "descendant::*[" + " or ".join(f"contains(@class, '{token}')" for token in BOX_BLOCKS) + "]")
 

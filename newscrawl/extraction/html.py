@@ -92,31 +92,33 @@ def compiled_xpath(expression: str) -> etree.XPath:
     return etree.XPath(expression)
 
 
-# The blocks searched for across a whole page (story boxes and their parts, sidebar widgets, live blogs). One
-# libxml2 walk of a page collects every element of a class starting so; each whole-page search for one of them
-# is then a lookup. (A libxml2 walk costs about as much per element as its predicate: one walk, not five.)
-PAGE_INDEX_PREFIXES = ("story", "widget", "live-updates")
+# The blocks searched for across a whole page: the story's body container (which story is the page's own),
+# the Editorial sidebar widget and live blogs (the render decision). One libxml2 walk of a page collects them all;
+# each whole-page search for one of them is then a lookup. (A walk costs about as much as one test on every
+# element, and every element handed to Python costs a proxy: so one walk, returning only these. The test runs on
+# the class attribute itself, so that libxml2 reads each class string once.)
+PAGE_INDEX_TOKENS = ("story__content", "widget--editorial", "live-updates")
 _PAGE_INDEX_CANDIDATES = compiled_xpath(
-    "descendant::*[" + " or ".join(f"contains(@class, '{prefix}')" for prefix in PAGE_INDEX_PREFIXES) + "]")
+    "descendant::*/@class[" + " or ".join(f"contains(., '{token}')" for token in PAGE_INDEX_TOKENS) + "]/..")
 _page_indexes: WeakKeyDictionary = WeakKeyDictionary()  # tree root -> {token: [elements]}, while the page lives
 
 
 def _page_index(root) -> dict[str, list]:
     index = _page_indexes.get(root)
     if index is None:
-        index = {}
+        index = {token: [] for token in PAGE_INDEX_TOKENS}
         for element in _PAGE_INDEX_CANDIDATES(root):
-            for token in class_tokens(element):
-                index.setdefault(token, []).append(element)
+            for token in class_tokens(element).intersection(index):
+                index[token].append(element)
         _page_indexes[root] = index
     return index
 
 
 def elements_with_class(root, token: str) -> list:
     """Descendants of `root` whose class list contains `token`, in document order. libxml2 walks the tree; a
-    whole page (a root without parent) is walked once for all the PAGE_INDEX_PREFIXES tokens."""
-    if root.getparent() is None and token.startswith(PAGE_INDEX_PREFIXES):
-        return list(_page_index(root).get(token, ()))
+    whole page (a root without parent) is walked once for all the PAGE_INDEX_TOKENS."""
+    if token in PAGE_INDEX_TOKENS and root.getparent() is None:
+        return list(_page_index(root)[token])
     return compiled_xpath(f"descendant::*[{class_test(token)}]")(root)
 
 

@@ -15,7 +15,7 @@ from parsel import Selector
 
 from ..urls import canonical_article_url
 from .boxes import blocks_of, box_article_id, read_story_box
-from .html import class_test, compiled_xpath, is_story_element, owned_by
+from .html import compiled_xpath, elements_with_class, is_story_element, owned_by
 from .text import clean, date_of
 
 SIDEBAR_SECTIONS = ("Editorial",)
@@ -69,10 +69,7 @@ class EditorialSidebar:
         found: dict[int, SidebarBox] = {}
         for heading in _section_headings(self.root):
             section = clean(heading.text_content())
-            # the teaser boxes of the nearest ancestor that holds any
-            stories = next((boxes for ancestor in heading.iterancestors() if (boxes := _TEASER_BOXES(ancestor))), [])
-            for story in stories:
-                blocks = blocks_of(story)
+            for story, blocks in _teaser_boxes_near(heading):
                 if (article_id := box_article_id(blocks, self.page_url)) is not None:
                     found.setdefault(article_id, SidebarBox(section, story, blocks, article_id))
         return list(found.values())
@@ -136,7 +133,12 @@ def _is_heading(element) -> bool:
 
 # libxml2 does the walking; the exact tests run in Python on the few elements found.
 _SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}')" for name in SIDEBAR_SECTIONS) + "]")
-# A teaser box: a `story` box with a `story__title` and no article body (`story__content`) of its own.
-_IS_TEASER_BOX = (f"{class_test('story')} and descendant::*[{class_test('story__title')}]"
-                  f" and not(descendant::*[{class_test('story__content')}])")
-_TEASER_BOXES = compiled_xpath(f"descendant::*[{_IS_TEASER_BOX}]")
+def _teaser_boxes_near(heading) -> list[tuple]:
+    """(box, its blocks) of the teaser boxes of the nearest ancestor of a heading that holds any. A teaser box is
+    a `story` box with a `story__title` and no article body (`story__content`) of its own."""
+    for ancestor in heading.iterancestors():
+        boxes = [(story, blocks) for story in elements_with_class(ancestor, "story")
+                 if (blocks := blocks_of(story))["story__title"] and not blocks["story__content"]]
+        if boxes:
+            return boxes
+    return []
