@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
-from itemadapter import ItemAdapter
 
 from newscrawl.drops import item_type
 from newscrawl.items import Article, EditorialTeaser
@@ -53,6 +53,8 @@ class JsonLinesWriterPipeline:
         self.stats = stats
         self.state = state
         self.files: dict[type, object] = {}
+        # once per crawl, not per item: the field names of each item class, in declaration order
+        self.field_names = {item_cls: [f.name for f in dataclass_fields(item_cls)] for item_cls in FILE_NAMES}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -78,7 +80,8 @@ class JsonLinesWriterPipeline:
         handle = self.files.get(type(item))
         if handle is None:
             return item  # not one of ours: Scrapy's feed exports can still take it
-        fields = ItemAdapter(item).asdict()
+        # the item's own fields, shallow: json.dumps reads nested lists and dicts as they are (no deep copy)
+        fields = {name: getattr(item, name) for name in self.field_names[type(item)]}
         handle.write((json.dumps(fields, ensure_ascii=False) + "\n").encode("utf-8"))
         handle.flush()
         if self.state is not None:

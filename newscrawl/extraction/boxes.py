@@ -63,7 +63,9 @@ def time_of(element, blocks: dict[str, list] | None = None) -> StoryTime:
 def box_article_id(blocks: dict[str, list], page_url: str) -> int | None:
     """The article a box's title links to (its blocks from `blocks_of`); None when no www.dawn.com article."""
     hrefs = [a.get("href") for title in blocks["story__title"] for a in title.iter("a") if a.get("href")]
-    return next((i for h in hrefs if (i := article_id_from_url(urljoin(page_url, h))) is not None), None)
+    # an absolute link (the usual case) needs no joining
+    urls = (h if h.startswith(("https://", "http://")) else urljoin(page_url, h) for h in hrefs)
+    return next((i for url in urls if (i := article_id_from_url(url)) is not None), None)
 
 
 def read_story_box(story, page_url: str, blocks: dict[str, list] | None = None) -> StoryBox | None:
