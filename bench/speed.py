@@ -44,10 +44,16 @@ FIRST_SYNTHETIC_ID = 4_000_000  # far above every id the fixtures use
 
 # ---- fixture pages ----------------------------------------------------------------------------------------
 def fixture_pages() -> list[tuple[int, str, str]]:
-    """(article id, url, html) of every offline-site article page that parses without a browser."""
-    from newscrawl.commands.fixture_store import article_fixtures
-
-    return [(int(f.expected_path.stem), f.url, f.html()) for f in article_fixtures(("site",)) if not f.needs_render]
+    """(article id, url, html) of every offline-site article page that parses without a browser (read from the
+    expected JSON files, as the fixture tests do)."""
+    pages = []
+    for path in sorted((ROOT / "fixtures" / "expected").glob("*.json")):
+        if not path.stem.isdigit():
+            continue  # site.json and the id lists
+        fixture = json.loads(path.read_text(encoding="utf-8"))["fixture"]
+        if not fixture.get("needs_render"):
+            pages.append((int(path.stem), fixture["url"], (SITE / fixture["file"]).read_text(encoding="utf-8")))
+    return pages
 
 
 def median_ms(function, repeat: int, fresh=lambda: None) -> float:
@@ -65,9 +71,14 @@ def median_ms(function, repeat: int, fresh=lambda: None) -> float:
 def extract_article_page(selector, url: str) -> tuple[list[str], dict, list[dict]]:
     """What the spider reads from a plain article page: the render decision, the Article and every teaser of the
     sidebar (none skipped as already emitted: the worst case, a page whose teasers are all new)."""
-    from newscrawl.extraction import ParsedArticlePage
     from newscrawl.render import render_reasons
 
+    try:
+        from newscrawl.extraction import ParsedArticlePage
+    except ImportError:  # the code before one page object per response, so that a baseline can be measured
+        from newscrawl.extraction import parse_article, sidebar_teasers
+
+        return render_reasons(selector, url, "article", ()), parse_article(selector, url), sidebar_teasers(selector, url)
     article = ParsedArticlePage(selector, url)
     reasons = render_reasons(selector, url, "article", (), article.page)
     return reasons, article.article_fields(), article.sidebar.teasers()
@@ -199,6 +210,9 @@ def main() -> None:
         return
 
     pages = fixture_pages()
+    import newscrawl
+
+    print(f"code: {Path(newscrawl.__file__).parent.parent}")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start", flush=True)
     extraction = time_extraction(pages, args.repeat)
     print(f"\nper article page ({extraction['pages']} fixture pages, {extraction['kb_per_page']} KB each on average), "
