@@ -38,7 +38,7 @@ class StoryBox:
 BOX_BLOCKS = ("story__title", "story__excerpt", "timestamp--label", "timestamp--time", "timestamp__calendar",
               "story__content")  # a body: the box is a story of its own, not a teaser
 _BOX_BLOCK_CANDIDATES = compiled_xpath(
-    "descendant::*[" + " or ".join(f"contains(@class, '{token}')" for token in BOX_BLOCKS) + "]")
+    "descendant::*/@class[" + " or ".join(f"contains(., '{token}')" for token in BOX_BLOCKS) + "]/..")
 
 
 def blocks_of(element) -> dict[str, list]:

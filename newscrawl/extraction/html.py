@@ -78,12 +78,14 @@ def owned_by(element, story) -> bool:
 _CLASS_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def class_test(token: str) -> str:
-    """An XPath predicate: the element's class list holds `token`, token-exactly (as `has_class`). The cheap
-    `contains` runs first, so the exact test only runs on the few elements that pass it."""
+def class_test(token: str, attribute: str = "@class") -> str:
+    """An XPath predicate: the class list (`attribute`: `@class` from an element, `.` from the attribute itself)
+    holds `token`, token-exactly (as `has_class`). The cheap `contains` runs first, so the exact test only runs
+    on the few elements that pass it."""
     if not _CLASS_TOKEN.fullmatch(token):
         raise ValueError(f"not a class token: {token!r}")
-    return f"contains(@class, '{token}') and contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
+    return (f"contains({attribute}, '{token}')"
+            f" and contains(concat(' ', normalize-space({attribute}), ' '), ' {token} ')")
 
 
 @lru_cache(maxsize=None)
@@ -119,7 +121,7 @@ def elements_with_class(root, token: str) -> list:
     whole page (a root without parent) is walked once for all the PAGE_INDEX_TOKENS."""
     if token in PAGE_INDEX_TOKENS and root.getparent() is None:
         return list(_page_index(root)[token])
-    return compiled_xpath(f"descendant::*[{class_test(token)}]")(root)
+    return compiled_xpath(f"descendant::*/@class[{class_test(token, '.')}]/..")(root)
 
 
 def parse_fragment(markup: str):
