@@ -28,9 +28,10 @@ from scrapy.dupefilters import RFPDupeFilter
 
 from .items import Article
 from .state import MISSING, REJECTED, parse_time, state_for
+from .stats_keys import INCREMENTAL
 from .urls import article_id_from_url
 
-STAT = "newscrawl/incremental"
+STAT = INCREMENTAL
 logger = logging.getLogger(__name__)
 
 
@@ -110,8 +111,6 @@ class IncrementalMiddleware:
             return
         if self.state.article(item.article_id) is None:
             self.state.mark_unavailable(item.article_id, REJECTED, self.state.discovered.get(item.article_id))
-
-
 
 
 class InRunDupeFilter(RFPDupeFilter):

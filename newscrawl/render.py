@@ -38,12 +38,12 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from .extraction import DawnArticlePage
 from .extraction.html import elements_with_class, has_class
+from .stats_keys import DROPPED, RENDER
 
 logger = logging.getLogger(__name__)
 
-STAT = "newscrawl/render"
-DROP_STAT = "newscrawl/dropped/needs_render"
-RENDERED_META = "newscrawl_rendered"  # on a request sent to the browser: the reasons it was sent
+STAT = RENDER
+DROP_STAT = f"{DROPPED}/needs_render"
 
 # What the render waits for (attached to the DOM), by reason: the part the plain HTML lacked.
 WAIT_SELECTORS = {
@@ -128,7 +128,6 @@ class RenderPolicy:
                  for r in reasons if r in WAIT_SELECTORS]
         return {
             "playwright": True,
-            RENDERED_META: list(reasons),
             "playwright_context": "render",
             "playwright_context_kwargs": {"java_script_enabled": True, "service_workers": "block",
                                           "accept_downloads": False},

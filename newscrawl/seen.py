@@ -3,14 +3,12 @@
 `pipelines/deduplicate.py` is the one place that dedupes, and the only writer: it adds an item's key when it lets
 the item through, and drops any later item with the same key. The spider reads the EditorialTeaser ids before it
 reads a sidebar's teasers: the sidebar repeats the same teasers on every article page, and a teaser whose id is
-here would only be built, sent through the pipelines and dropped (counted as `newscrawl/teasers/already_emitted`
+here would only be built, sent through the pipelines and dropped (counted as stats_keys.TEASERS_ALREADY_EMITTED
 instead). The pipeline still dedupes whatever reaches it (two pages parsed before either's teasers reached it).
 One per crawler; in memory, forgotten when the crawl ends (the state store remembers across crawls).
 """
 
 from __future__ import annotations
-
-ALREADY_EMITTED_STAT = "newscrawl/teasers/already_emitted"  # sidebar teasers skipped by the spider
 
 
 class SeenThisCrawl:

@@ -9,7 +9,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.extraction import article as article_module
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.seen import ALREADY_EMITTED_STAT
+from newscrawl.stats_keys import TEASERS_ALREADY_EMITTED
 from pipelines.deduplicate import DeduplicatePipeline
 from spiders.dawn import DawnSpider
 
@@ -59,4 +59,4 @@ def test_teasers_let_through_already_are_not_built_again(spider):
     assert teaser_ids == {1918045, 1918046, 1918047, 1918049, 1918050}
     second = list(spider.parse(response_for(1917670), follow=False))
     assert [type(item) for item in second] == [Article]
-    assert spider.crawler.stats.get_value(ALREADY_EMITTED_STAT) == 5
+    assert spider.crawler.stats.get_value(TEASERS_ALREADY_EMITTED) == 5

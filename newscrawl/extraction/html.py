@@ -12,7 +12,6 @@ from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from .text import clean
 
@@ -123,6 +122,3 @@ def elements_with_class(root, token: str) -> list:
         return list(_page_index(root)[token])
     return compiled_xpath(f"descendant::*/@class[{class_test(token, '.')}]/..")(root)
 
-
-def parse_fragment(markup: str):
-    return lxml_html.fromstring(markup)
