@@ -137,7 +137,7 @@ class DawnSpider(scrapy.Spider):
         if repeats := sum(article_id in emitted for article_id in article.sidebar.article_ids()):
             self.crawler.stats.inc_value(TEASERS_ALREADY_EMITTED, repeats)
         # a page's teasers go before its Article, on purpose: the strip-sidebar pipeline learns the sidebar's
-        # text from them before it cleans the Article's body (tests/test_spider.py checks this order)
+        # text from them before it cleans the Article's body (tests/test_article_items.py checks this order)
         for teaser in article.sidebar.teasers(skip_ids=emitted):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
         fields = article.article_fields()
