@@ -7,8 +7,7 @@ import warnings
 
 from scrapy.exceptions import ScrapyDeprecationWarning
 
-# spidermon 1.27 still calls Spider.log(); the warning is its own, says nothing to a user, and would print
-# on every crawl.
+# spidermon 1.27 still calls Spider.log(): its warning says nothing to a user and would print on every crawl.
 warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
 
 BOT_NAME = "newscrawl"
@@ -174,6 +173,9 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; research crawler of dawn.com)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
+# Items of one response processed at once. Scrapy starts this many workers for every response (default 100);
+# an article page yields at most a few items and every pipeline here is synchronous, so more only costs time.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # Seconds between two requests to the host, varied by +/- DOWNLOAD_DELAY_JITTER (a share) so the rhythm is not
 # mechanical; AutoThrottle raises the delay when the host slows down.
@@ -221,8 +223,7 @@ DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
 ITEM_PIPELINES = {
     "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
-    # then: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
-    "pipelines.coverage.FieldCoveragePipeline": 50,
+    "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/drift.py)
     "pipelines.validate.ValidatePipeline": 100,
     # Articles published outside -a since/until (linked by a day's archive page) are dropped and counted
     "pipelines.date_range.DateRangePipeline": 150,
