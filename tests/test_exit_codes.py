@@ -28,6 +28,12 @@ def test_a_bad_argument_is_one_line_and_exit_2(crawl, argument, message):
     assert result.stats == {}  # no request was sent
 
 
+def test_an_unknown_spider_is_one_line_and_exit_2(crawl):
+    result = crawl(spider="dwan")
+    assert result.returncode == verdict.NOT_STARTED
+    assert result.log.strip() == "newscrawl: cannot start: no spider named 'dwan' (this project has: dawn)"
+
+
 def test_since_after_until_is_refused(crawl):
     result = crawl("-a", "since=2025-06-20", "-a", "until=2025-06-19")
     assert result.returncode == verdict.NOT_STARTED
@@ -39,6 +45,13 @@ def test_a_broken_mirror_is_one_line_and_exit_2(crawl, tmp_path):
     assert result.returncode == verdict.NOT_STARTED
     assert result.log.strip() == (f"newscrawl: cannot start: NEWSCRAWL_MIRROR={tmp_path / 'nowhere'}: "
                                   "no manifest.jsonl in that directory")
+
+
+def test_a_component_that_cannot_be_loaded_is_one_line_and_exit_2(crawl):
+    result = crawl("-a", "urls=https://www.dawn.com/news/1918062", settings={"ITEM_PIPELINES": '{"nope.Missing": 1}'})
+    assert result.returncode == verdict.NOT_STARTED
+    assert result.log.strip().splitlines()[-1] == "newscrawl: cannot start: No module named 'nope'"
+    assert "Traceback" not in result.log and "Task exception" not in result.log
 
 
 def test_a_healthy_crawl_exits_0(crawl):
