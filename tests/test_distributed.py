@@ -15,7 +15,7 @@ import pytest
 from newscrawl.distributed import FrontierKeys
 from newscrawl.frontier_cli import status
 from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
-from tests.generated_site import SiteServer, article_ids, expected_title, listing_urls
+from tests.generated_site import SiteServer, article_ids, expected_title, listing_urls, teaser_ids
 
 # under CI=true a missing redis-server fails (setup.sh installs it); locally the tests skip without it
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and os.environ.get("CI") != "true",
@@ -39,13 +39,15 @@ def crawl_settings(site: SiteServer, count: int, delay: float, lease: float) -> 
 
 
 def assert_every_article_once(workers: Workers, count: int) -> None:
-    lines = workers.lines("articles")
-    articles = [json.loads(line) for line in lines]  # a torn line would fail here
-    for path in workers.output_dir.glob("articles.*.jsonl"):
-        assert path.read_bytes().endswith(b"\n"), f"{path} ends in a torn line"
-    written = Counter(a["article_id"] for a in articles)
-    assert sorted(written) == article_ids(count), "lost or foreign articles"
-    assert [i for i, n in written.items() if n > 1] == [], "articles written twice"
+    """Every article and every sidebar teaser in exactly one line of one worker's file; no torn line."""
+    for kind, expected in (("articles", article_ids(count)), ("editorial_teasers", teaser_ids(count))):
+        items = [json.loads(line) for line in workers.lines(kind)]  # a torn line would fail here
+        for path in workers.output_dir.glob(f"{kind}.*.jsonl"):
+            assert path.read_bytes()[-1:] in (b"", b"\n"), f"{path} ends in a torn line"
+        written = Counter(item["article_id"] for item in items)
+        assert sorted(written) == expected, f"lost or foreign {kind}"
+        assert [i for i, n in written.items() if n > 1] == [], f"{kind} written twice"
+    articles = [json.loads(line) for line in workers.lines("articles")]
     assert all(a["title"] == expected_title(a["article_id"]) and a["version"] == 1 for a in articles)
 
 
@@ -71,7 +73,8 @@ def test_three_workers_share_one_crawl_and_one_budget(redis_server, tmp_path):
     assert len(shares) == 3 and min(shares.values()) >= count // 10, f"work not shared: {shares}"
     assert finish_reasons(workers) == {name: "finished" for name in workers.names}
     figures = status(redis_server.client(), FrontierKeys({"NEWSCRAWL_CRAWL_ID": "dawn"}))
-    assert (figures["queued"], figures["leased"], figures["articles_emitted"]) == (0, 0, count)
+    assert (figures["queued"], figures["leased"], figures["articles_emitted"], figures["teasers_emitted"]) == \
+        (0, 0, count, len(teaser_ids(count)))
 
 
 def test_sigkill_twice_loses_nothing_and_writes_nothing_twice(redis_server, tmp_path):
