@@ -10,16 +10,15 @@ Exit codes (README "Scheduled crawls"): see EXIT_CODES; when several apply, the 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 
 from newscrawl.extraction.text import utc_now
+from newscrawl.lock import LOCKS_HELD_ENV, Locked, take_locks
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 EXIT_CODES = {
@@ -64,36 +63,6 @@ def crawl_settings(overrides: list[str]):
     return settings
 
 
-class Locked(Exception):
-    pass
-
-
-def take_lock(path: Path):
-    """An exclusive, non-blocking flock on `path` (created if needed); the open file holds it until closed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise Locked(f"{path} is held{f' by {holder}' if holder else ''}") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} since {utc_now()}\n")
-    handle.flush()
-    return handle
-
-
-def lock_paths(settings) -> list[Path]:
-    """One lock beside the output files and one beside the state store: two runs share neither."""
-    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / ".newscrawl-cron.lock"]
-    if state := settings.get("NEWSCRAWL_STATE"):
-        paths.append(Path(f"{state}.lock"))
-    return paths
-
-
 def run_crawl(args: argparse.Namespace) -> tuple[int | None, bool]:
     """Run `scrapy crawl dawn`; returns (its exit status, or the negated signal that killed it; whether it was
     stopped for --timeout or because this process was told to stop)."""
@@ -101,7 +70,8 @@ def run_crawl(args: argparse.Namespace) -> tuple[int | None, bool]:
     command += [x for a in args.spider_args for x in ("-a", a)] + [x for s in args.settings for x in ("-s", s)]
     # its own session: a Ctrl-C on the terminal reaches only this process, which passes it on once (a second
     # SIGINT would make Scrapy stop uncleanly)
-    child = subprocess.Popen(command, start_new_session=True)
+    # the crawl's own CrawlLock sees that this process holds the locks for it (newscrawl/lock.py)
+    child = subprocess.Popen(command, start_new_session=True, env={**os.environ, LOCKS_HELD_ENV: str(os.getpid())})
     stopped = False
 
     def forward(signum, _frame):  # systemd stop or Ctrl-C: let the crawl close cleanly
@@ -137,7 +107,9 @@ def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) 
         return code, {"started": killed, "finished": False}
     statuses = {int(k): v for k, v in under(stats, "downloader/response_status_count/").items()}
     requests = stats.get("downloader/request_count", 0)
-    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0)
+    # a page whose parser raised gave nothing, like a 5xx: it counts as an error response (newscrawl/dropped/parser_error)
+    parser_errors = stats.get("newscrawl/dropped/parser_error", 0)
+    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0) + parser_errors
     bans = statuses.get(403, 0) + statuses.get(429, 0)
     written = sum(under(stats, "newscrawl/written/").values())
     verdicts = {
@@ -145,6 +117,7 @@ def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) 
         "finished": stats.get("finish_reason") == "finished" and returncode == 0 and not stopped,
         "error_rate": round(errors / requests, 4) if requests else 0.0,
         "errors_ok": (errors / requests if requests else 0.0) <= settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE"),
+        "parser_errors": parser_errors,
         "bans": bans,
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
         "drift_ok": not stats.get("newscrawl/unhealthy"),
@@ -217,13 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         except MirrorError as exc:
             print(f"newscrawl-cron: cannot start: {exc}", file=sys.stderr)
             return NOT_STARTED
-    with ExitStack() as held:
-        try:
-            for path in lock_paths(settings):
-                held.enter_context(take_lock(path))
-        except Locked as exc:
-            print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
-            return LOCKED
+    try:
+        held = take_locks(settings)
+    except Locked as exc:
+        print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
+        return LOCKED
+    with held:
         stats_path = output_dir / "last_crawl.json"
         before = file_signature(stats_path)
         returncode, stopped = run_crawl(args)

@@ -161,6 +161,14 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# Size limits (docs/SURVIVES.md). The real /latest-news captures are 535 KB of HTML, article pages share that
+# shell, and a Google-News sitemap (at most 1,000 URLs) is smaller: nothing the crawl needs comes near 2 MB. A response is cancelled past DOWNLOAD_MAXSIZE (also the bound on
+# a gzip body once decompressed, so a gzip bomb costs at most this), and logged past DOWNLOAD_WARNSIZE.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A response cut short (Content-Length not reached, a broken chunked body) fails and is retried; one whose end
+# is only "probably" reached (no Content-Length, connection closed) is checked by newscrawl.truncation.
+DOWNLOAD_FAIL_ON_DATALOSS = True
 # 429 and 503 are retried (after the Retry-After pause); 403 from Cloudflare is not: retrying a ban deepens it.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -201,6 +209,8 @@ ITEM_PIPELINES = {
     "pipelines.jsonl_writer.JsonLinesWriterPipeline": 400,
 }
 EXTENSIONS = {
+    # the lock newscrawl-cron takes, taken by a plain `scrapy crawl` too: one crawl per output dir and state store
+    "newscrawl.lock.CrawlLock": 0,
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
     "newscrawl.summary.CrawlSummary": 500,

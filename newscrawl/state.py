@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .extraction.text import parse_datetime, utc_now
+from .urls import is_article_id
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,9 @@ class StateStore:
             for line in lines:
                 try:
                     fields = json.loads(line)
-                except ValueError:
+                    if not is_article_id(fields.get("article_id")):  # a line no crawl of ours writes
+                        raise ValueError("no article id in range")
+                except (ValueError, AttributeError):
                     logger.warning("%s: an unreadable line past offset %d was not recorded", output, offset)
                     continue
                 self._upsert(kind, fields, None)

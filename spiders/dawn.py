@@ -12,6 +12,7 @@ Arguments (all optional; see README "Spider arguments"):
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +33,9 @@ from newscrawl.extraction import (
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
-from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
+from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
+
+PARSER_ERROR_STAT = "newscrawl/dropped/parser_error"
 
 
 def page_kind(url: str) -> str:
@@ -122,6 +125,24 @@ class DawnSpider(scrapy.Spider):
         return RenderPolicy(self.crawler)
 
     def parse(self, response, follow: bool = True):
+        """Route the page to its parser. Whatever a parser raises costs this page only: the page's items and
+        links are dropped together, counted under newscrawl/dropped/parser_error and logged with the URL
+        (newscrawl-cron counts them as errors)."""
+        skipped: Counter = Counter()
+        try:
+            results = list(self._route(response, follow, skipped))
+        except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
+            self.crawler.stats.inc_value(PARSER_ERROR_STAT)
+            self.crawler.stats.inc_value(f"newscrawl/parser_errors/{type(exc).__name__}")
+            self.logger.error("Dropped %s: its parser raised %s: %s [parser_error]", response.url,
+                              type(exc).__name__, str(exc)[:200], exc_info=exc)
+            return
+        finally:
+            for reason, count in skipped.items():
+                self.crawler.stats.inc_value(f"newscrawl/skipped_entries/{reason}", count)
+        yield from results
+
+    def _route(self, response, follow: bool, skipped: Counter):
         kind = page_kind(response.url)
         expected = TextResponse if kind in ("sitemap", "feed") else HtmlResponse
         if not isinstance(response, expected):
@@ -133,18 +154,18 @@ class DawnSpider(scrapy.Spider):
                 yield rendered
             return
         if kind == "article":
-            yield from self.parse_article(response)
+            yield from self.parse_article(response, skipped)
         elif kind == "sitemap":
-            yield from self.parse_sitemap(response, follow)
+            yield from self.parse_sitemap(response, follow, skipped)
         elif kind == "feed":
-            yield from self._follow([link for link in rss_links(response.selector) if self.in_range(link.published)],
-                                    response, follow)
+            links = rss_links(response.selector, skipped)
+            yield from self._follow([link for link in links if self.in_range(link.published)], response, follow)
         else:
-            yield from self.parse_listing(response, follow)
+            yield from self.parse_listing(response, follow, skipped)
 
-    def parse_article(self, response):
+    def parse_article(self, response, skipped: Counter):
         fetched_at = utc_now()
-        for teaser in sidebar_teasers(response.selector, response.url):
+        for teaser in sidebar_teasers(response.selector, response.url, skipped):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
         fields = parse_article(response.selector, response.url)
         # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
@@ -154,17 +175,17 @@ class DawnSpider(scrapy.Spider):
                                 fields["extractor"])
         yield Article(**fields, fetched_at=fetched_at)
 
-    def parse_listing(self, response, follow: bool):
+    def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()
-        for teaser in listing_teasers(response.selector, response.url):
+        for teaser in listing_teasers(response.selector, response.url, skipped):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
-        yield from self._follow(listing_links(response.selector, response.url), response, follow)
+        yield from self._follow(listing_links(response.selector, response.url, skipped), response, follow)
 
-    def parse_sitemap(self, response, follow: bool):
+    def parse_sitemap(self, response, follow: bool, skipped: Counter):
         for url in sitemap_index_locations(response.selector):
-            if follow and urlsplit(url).netloc == SITE_HOST:
+            if follow and web_url_problem(url) is None and urlsplit(url).netloc == SITE_HOST:
                 yield self._request(url, follow=True)
-        links = [link for link in sitemap_links(response.selector) if self.in_range(link.published)]
+        links = [link for link in sitemap_links(response.selector, skipped) if self.in_range(link.published)]
         yield from self._follow(links, response, follow)
 
     def _follow(self, links, response, follow: bool):

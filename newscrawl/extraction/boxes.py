@@ -11,9 +11,8 @@ read these blocks; this module is the one place that knows them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-from ..urls import article_id_from_url
+from ..urls import BadUrl, absolute_url, checked_article_id
 from .html import elements_with_class, text_of
 from .text import iso_datetime
 
@@ -42,12 +41,28 @@ def time_of(element) -> StoryTime:
                      text_of(calendars[0]) if calendars else None)
 
 
+def _title_link_id(hrefs: list[str], page_url: str) -> int | None:
+    """The article id of the first title link naming one; BadUrl when none does and one could not be read."""
+    bad = None
+    for href in hrefs:
+        try:
+            if (url := absolute_url(page_url, href)) is None:
+                raise BadUrl("bad_url", href)
+            if (article_id := checked_article_id(url)) is not None:
+                return article_id
+        except BadUrl as exc:
+            bad = bad or exc
+    if bad is not None:
+        raise bad
+    return None
+
+
 def read_story_box(story, page_url: str) -> StoryBox | None:
-    """A story box's article, title, excerpt and time; None when its title links to no www.dawn.com article."""
+    """A story box's article, title, excerpt and time; None when its title links to no www.dawn.com article.
+    Raises BadUrl when its only article links are malformed or out of range."""
     titles = elements_with_class(story, "story__title")
     hrefs = [a.get("href") for title in titles for a in title.iter("a") if a.get("href")]
-    article_id = next((i for h in hrefs if (i := article_id_from_url(urljoin(page_url, h))) is not None), None)
-    if article_id is None:
+    if (article_id := _title_link_id(hrefs, page_url)) is None:
         return None
     excerpts = elements_with_class(story, "story__excerpt")
     return StoryBox(article_id, text_of(titles[0]) or None, text_of(excerpts[0]) if excerpts else None,

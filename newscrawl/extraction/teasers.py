@@ -6,12 +6,14 @@ markup was never seen (DAWN_MARKUP.md: reported); it is expected to reuse the li
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from ..urls import canonical_article_url
 from .boxes import read_story_box
+from .discovery import read_each
 from .html import elements_with_class, is_story_element, owned_by
 from .text import clean, date_of
 
@@ -44,30 +46,26 @@ def _first_per_id(teasers: list[dict]) -> list[dict]:
     return list(first.values())
 
 
-def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
-    """Teasers of the Opinion/Editorial sidebar of an article page, in page order."""
+def sidebar_teasers(selector: Selector, page_url: str, skipped: Counter | None = None) -> list[dict]:
+    """Teasers of the Opinion/Editorial sidebar of an article page, in page order. A box that cannot be read
+    is counted in `skipped` and left out."""
     teasers: list[dict] = []
     for heading in _section_headings(selector.root):
         section = clean(heading.text_content())
         container = next((a for a in heading.iterancestors() if _stories_in(a)), None)
         if container is None:
             continue
-        for story in _stories_in(container):
-            if fields := teaser_fields(story, section, page_url):
-                teasers.append(fields)
+        teasers += read_each(_stories_in(container), lambda story: teaser_fields(story, section, page_url), skipped)
     return _first_per_id(teasers)
 
 
-def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
+def listing_teasers(selector: Selector, page_url: str, skipped: Counter | None = None) -> list[dict]:
     """On an editorial listing page (/newspaper/editorial[/date]), each story of the main column is a teaser."""
     if not urlsplit(page_url).path.rstrip("/").startswith(EDITORIAL_LISTING_PATH):
         return []
-    teasers = []
-    for story in selector.root.iter("article"):
-        if is_story_element(story) and not any(a.tag == "aside" for a in story.iterancestors()):
-            if fields := teaser_fields(story, "Editorial", page_url):
-                teasers.append(fields)
-    return _first_per_id(teasers)
+    stories = [story for story in selector.root.iter("article")
+               if is_story_element(story) and not any(a.tag == "aside" for a in story.iterancestors())]
+    return _first_per_id(list(read_each(stories, lambda story: teaser_fields(story, "Editorial", page_url), skipped)))
 
 
 def _section_headings(root) -> list:
