@@ -8,19 +8,18 @@ redesign), then the page's meta tags (`og:*`, `article:*`, `meta[name=author]`),
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from urllib.parse import urljoin
 
 from parsel import Selector
 
-from ..urls import article_id_from_url, canonical_article_url
+from ..urls import absolute_url, article_id_from_url, canonical_article_url, web_url_problem
+from . import jsonld
 from .boxes import time_of
 from .html import class_tokens, elements_with_class, has_class, owned_by, text_of
-from .text import clean, clean_or_none, dateline_of, iso_datetime, parse_print_line
+from .text import clean, dateline_of, iso_datetime, parse_print_line
 
 # Paragraph-like blocks that make up the body, in reading order.
 BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"})
@@ -34,7 +33,6 @@ SKIPPED_CLASS_PREFIXES = ("ad__", "widget", "media__item--", "story__related", "
 LAZY_PLACEHOLDER_PREFIX = "data:"
 # og:image of a page without a picture of its own is the site's default social card, not an article image.
 SITE_IMAGE_PATH = "/_img/"
-JSON_LD_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle")
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
 BYLINE_SEPARATORS = re.compile(r"\s*(?:[|,;&]|\band\b)\s*")
 BYLINE_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
@@ -51,13 +49,6 @@ def first_valid(*sources: Callable):
 def split_names(text: str | None) -> list[str]:
     """Names in a plain-text byline or author string: "By Our Correspondent", "Dawn.com | Reuters"."""
     return [name for piece in BYLINE_SEPARATORS.split(clean(text)) if (name := BYLINE_PREFIX.sub("", piece).strip())]
-
-
-def _json_ld_strings(value, key: str) -> list[str]:
-    """A JSON-LD property that is a string, an object (its `key`: a Person's "name", an ImageObject's "url"),
-    or a list of them."""
-    values = value if isinstance(value, list) else [value]
-    return [clean(v.get(key) if isinstance(v, dict) else v) for v in values if v]
 
 
 def _is_skipped(element) -> bool:
@@ -147,22 +138,12 @@ class DawnArticlePage:
 
     @cached_property
     def _json_ld(self) -> dict:
-        """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse."""
-        for raw in self.sel.xpath("//script[@type='application/ld+json']/text()").getall():
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            nodes = data.get("@graph", [data]) if isinstance(data, dict) else data
-            for node in nodes if isinstance(nodes, list) else []:
-                types = node.get("@type") if isinstance(node, dict) else None
-                if set(types if isinstance(types, list) else [types]) & set(JSON_LD_ARTICLE_TYPES):
-                    return node
-        return {}
+        """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse.
+        Untrusted: read only through newscrawl.extraction.jsonld."""
+        return jsonld.article_node(self.sel.xpath("//script[@type='application/ld+json']/text()").getall())
 
     def _json_ld_text(self, key: str) -> str | None:
-        value = self._json_ld.get(key)
-        return clean_or_none(value) if isinstance(value, str) else None
+        return jsonld.text(self._json_ld, key)
 
     # ---- fields ----------------------------------------------------------------------------------
     def canonical_url(self) -> str | None:
@@ -195,7 +176,7 @@ class DawnArticlePage:
 
     def authors(self) -> list[str]:
         names = first_valid(self._byline_authors, lambda: split_names(self._meta("author")),
-                            lambda: _json_ld_strings(self._json_ld.get("author"), "name")) or []
+                            lambda: jsonld.strings(self._json_ld.get("author"), "name")) or []
         return list(dict.fromkeys(name for name in names if name))
 
     def _byline_authors(self) -> list[str]:
@@ -254,18 +235,17 @@ class DawnArticlePage:
         if self.content is None:
             return []
         blocks: list[str] = []
-
-        def walk(element) -> None:
-            for child in element:
-                if _is_skipped(child):
-                    continue
-                if child.tag in BLOCK_TAGS and not _has_block_child(child):
-                    if text := text_of(child):
-                        blocks.append(text)
-                else:
-                    walk(child)
-
-        walk(self.content)
+        # depth first in document order, with a stack of its own (a hostile page nests thousands deep)
+        stack = list(reversed(self.content))
+        while stack:
+            child = stack.pop()
+            if _is_skipped(child):
+                continue
+            if child.tag in BLOCK_TAGS and not _has_block_child(child):
+                if text := text_of(child):
+                    blocks.append(text)
+            else:
+                stack.extend(reversed(child))
         return blocks
 
     @cached_property
@@ -294,7 +274,7 @@ class DawnArticlePage:
 
     def images(self) -> list[dict]:
         return first_valid(self._story_images, lambda: self._bare_images([self._meta("og:image")]),
-                           lambda: self._bare_images(_json_ld_strings(self._json_ld.get("image"), "url"))) or []
+                           lambda: self._bare_images(jsonld.strings(self._json_ld.get("image"), "url"))) or []
 
     def _story_images(self) -> list[dict]:
         if self.story is None:
@@ -306,8 +286,8 @@ class DawnArticlePage:
             for img in figure.iter("img"):
                 src = next((s for s in (img.get("data-src"), img.get("src"))
                             if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
-                if src:
-                    url = urljoin(self.url, src.strip())
+                # an unreadable or non-web URL (a flipped byte: "\x05ttps://") is no image of the article
+                if src and (url := absolute_url(self.url, src)) and web_url_problem(url) is None:
                     captions = elements_with_class(figure, "media__caption") or list(figure.iter("figcaption"))
                     caption = text_of(captions[0]) if captions else ""
                     images.setdefault(url, {"url": url, "caption": caption or None})
@@ -315,8 +295,9 @@ class DawnArticlePage:
 
     def _bare_images(self, urls: list[str | None]) -> list[dict]:
         """Images named outside the story (og:image, JSON-LD): no caption; never the site's default card."""
-        found = [urljoin(self.url, u) for u in urls if u and SITE_IMAGE_PATH not in u]
-        return [{"url": u, "caption": None} for u in dict.fromkeys(found) if u.startswith(("http://", "https://"))]
+        found = [url for u in urls if isinstance(u, str) and SITE_IMAGE_PATH not in u
+                 and (url := absolute_url(self.url, u)) and web_url_problem(url) is None]
+        return [{"url": u, "caption": None} for u in dict.fromkeys(found)]
 
     @staticmethod
     def _is_embed(figure) -> bool:
@@ -336,8 +317,7 @@ class DawnArticlePage:
         return [tag for t in tags.split(",") if (tag := clean(t))]
 
     def _json_ld_keywords(self) -> list[str]:
-        keywords = self._json_ld.get("keywords")
-        return [clean(k) for k in (keywords.split(",") if isinstance(keywords, str) else keywords or [])]
+        return jsonld.keywords(self._json_ld.get("keywords"))
 
     def fields(self) -> dict:
         """Every Article field this page gives (fetch metadata is the caller's)."""
