@@ -107,9 +107,11 @@ def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) 
         return code, {"started": killed, "finished": False}
     statuses = {int(k): v for k, v in under(stats, "downloader/response_status_count/").items()}
     requests = stats.get("downloader/request_count", 0)
-    # a page whose parser raised gave nothing, like a 5xx: it counts as an error response (newscrawl/dropped/parser_error)
+    # a page whose parser raised, or that came back cut short on every try, gave nothing, like a 5xx: both count
+    # as errors (newscrawl/dropped/parser_error, newscrawl/dropped/truncated)
     parser_errors = stats.get("newscrawl/dropped/parser_error", 0)
-    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0) + parser_errors
+    errors = (sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0)
+              + parser_errors + stats.get("newscrawl/dropped/truncated", 0))
     bans = statuses.get(403, 0) + statuses.get(429, 0)
     written = sum(under(stats, "newscrawl/written/").values())
     verdicts = {

@@ -186,6 +186,9 @@ ADDONS = {
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
+    # retries an HTML page that came back cut short; after HttpCompression (590) has decompressed it
+    # (newscrawl/truncation.py)
+    "newscrawl.truncation.TruncationMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s

@@ -33,6 +33,7 @@ from newscrawl.extraction import (
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
+from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
 
 PARSER_ERROR_STAT = "newscrawl/dropped/parser_error"
@@ -203,6 +204,8 @@ class DawnSpider(scrapy.Spider):
 
     def on_error(self, failure):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
+        if failure.check(TruncatedPage):
+            return  # counted and logged as newscrawl/dropped/truncated (newscrawl/truncation.py)
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
         self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
