@@ -109,7 +109,7 @@ NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.1
 # ... or when more than this many responses are 403/429 (Cloudflare bans, rate limits).
 NEWSCRAWL_HEALTH_MAX_BANS = 3
 
-# ---- JavaScript pages (newscrawl/render.py; README "JavaScript pages") -------------------------------
+# ---- JavaScript pages (newscrawl/render_policy.py, newscrawl/browser.py; README "JavaScript pages") -------------------------------
 
 # Render pages whose plain HTML lacks what the items need (empty body container, live-updates page, empty
 # editorial sidebar) in Chromium through scrapy-playwright. Off (0): such a page is dropped and counted under
@@ -125,6 +125,10 @@ NEWSCRAWL_RENDER_WAIT = 10.0
 # The only hosts the browser may load from; under NEWSCRAWL_MIRROR they are answered from the mirror. Every
 # other host (ads, analytics, embeds, image CDNs) is blocked.
 NEWSCRAWL_RENDER_HOSTS = ["www.dawn.com"]
+# Every connection the browser opens goes to this proxy address, where nothing answers (a closed local port), but
+# those to NEWSCRAWL_RENDER_HOSTS in a live crawl: so neither a page's scripts nor Chromium's own services reach
+# another host (newscrawl/browser.py). Empty: no wall (the routing and switches still apply).
+NEWSCRAWL_BROWSER_WALL = "127.0.0.1:9"
 # Playwright resource types never loaded by the browser.
 NEWSCRAWL_RENDER_BLOCKED_RESOURCES = ["image", "font", "media"]
 # The download handler that renders; built on the first page that needs it, so a crawl rendering nothing
@@ -142,7 +146,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 # Browser memory is bounded: one context, at most this many pages open in it at once.
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-# Navigation timeout of browser pages, milliseconds (newscrawl.render also bounds the whole render).
+# Navigation timeout of browser pages, milliseconds (newscrawl.browser also bounds the whole render).
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
 
 # ---- politeness: Dawn rate-limits per IP and sits behind Cloudflare ---------------------------------
@@ -182,6 +186,8 @@ DOWNLOAD_HANDLERS = {
 }
 ADDONS = {
     "newscrawl.mirror.MirrorAddon": 0,
+    # after the mirror's: Chromium flags that keep the browser itself from calling home (newscrawl/browser.py)
+    "newscrawl.browser.BrowserIsolationAddon": 10,
 }
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)

@@ -32,7 +32,7 @@ from newscrawl.extraction import (
 )
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.render import RenderPolicy
+from newscrawl.render_policy import RenderPolicy
 from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
 
@@ -150,7 +150,7 @@ class DawnSpider(scrapy.Spider):
             self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
             return
         if reasons := self.render_policy.reasons(response, kind):
-            # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render.py)
+            # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render_policy.py)
             if (rendered := self.render_policy.rerender(response, reasons)) is not None:
                 yield rendered
             return
