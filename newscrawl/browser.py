@@ -29,9 +29,11 @@ from urllib.parse import urlsplit
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from .stats_keys import RENDER
+
 logger = logging.getLogger(__name__)
 
-STAT = "newscrawl/render"
+STAT = RENDER
 
 # Chromium switches against its own background traffic and WebRTC's UDP (Playwright adds its own set too, with
 # the --disable-features list that must not be overridden here).

@@ -33,10 +33,11 @@ from newscrawl.extraction import (
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render_policy import RenderPolicy
+from newscrawl.stats_keys import DISCOVERED_LINKS, DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED, SKIPPED_ENTRIES
 from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
 
-PARSER_ERROR_STAT = "newscrawl/dropped/parser_error"
+PARSER_ERROR_STAT = f"{DROPPED}/parser_error"
 
 
 def page_kind(url: str) -> str:
@@ -134,13 +135,13 @@ class DawnSpider(scrapy.Spider):
             results = list(self._route(response, follow, skipped))
         except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
             self.crawler.stats.inc_value(PARSER_ERROR_STAT)
-            self.crawler.stats.inc_value(f"newscrawl/parser_errors/{type(exc).__name__}")
+            self.crawler.stats.inc_value(f"{PARSER_ERRORS}/{type(exc).__name__}")
             self.logger.error("Dropped %s: its parser raised %s: %s [parser_error]", response.url,
                               type(exc).__name__, str(exc)[:200], exc_info=exc)
             return
         finally:
             for reason, count in skipped.items():
-                self.crawler.stats.inc_value(f"newscrawl/skipped_entries/{reason}", count)
+                self.crawler.stats.inc_value(f"{SKIPPED_ENTRIES}/{reason}", count)
         yield from results
 
     def _route(self, response, follow: bool, skipped: Counter):
@@ -170,7 +171,7 @@ class DawnSpider(scrapy.Spider):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
         fields = parse_article(response.selector, response.url)
         # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
-        self.crawler.stats.inc_value(f"newscrawl/extractor/{fields['extractor']}")
+        self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
         if fields["extractor"] != "dawn":
             self.logger.warning("No Dawn story body in %s: body taken by the %s extractor", response.url,
                                 fields["extractor"])
@@ -192,13 +193,13 @@ class DawnSpider(scrapy.Spider):
     def _follow(self, links, response, follow: bool):
         if not follow:
             return
-        self.crawler.stats.inc_value("newscrawl/discovered_links", len(links))
+        self.crawler.stats.inc_value(DISCOVERED_LINKS, len(links))
         for link in links:
             yield self._request(link.url, follow=False, modified=link.modified)
 
     # ---- what did not parse ----------------------------------------------------------------------
     def _skip(self, response, reason: str) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         self.logger.warning("Skipped %s (%s, HTTP %d, %s)", response.url, reason, response.status,
                             response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type")
 
@@ -208,7 +209,7 @@ class DawnSpider(scrapy.Spider):
             return  # counted and logged as newscrawl/dropped/truncated (newscrawl/truncation.py)
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
-        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         # a missing page is routine (listings link to withdrawn stories); a 5xx or network error is not
         routine = response is not None and response.status in (404, 410)
         self.logger.log(logging.INFO if routine else logging.WARNING, "Skipped %s (%s)", failure.request.url, reason)
