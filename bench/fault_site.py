@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.server
 import random
+import sys
 import threading
 import zlib
 from collections import defaultdict
@@ -45,6 +46,15 @@ def gzip_bomb(decompressed_bytes: int) -> bytes:
     return b"".join(parts) + packer.flush()
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that hangs up mid-answer (a crawl cancelling a download past DOWNLOAD_MAXSIZE) is expected."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FaultSite:
     def __init__(self, directory: Path = SITE, fault_rate: float = 0.0, seed: int = 0,
                  extra: dict[str, tuple[int, dict, bytes]] | None = None, always_truncated: set[str] = frozenset(),
@@ -57,8 +67,7 @@ class FaultSite:
         self.truncate_first = dict(truncate_first or {})
         self.answers: dict[str, list[str]] = defaultdict(list)  # path -> what each request got
         self.lock = threading.Lock()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

@@ -18,10 +18,12 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 
+from .stats_keys import DROPPED, TRUNCATED
+
 logger = logging.getLogger(__name__)
 
-DROP_STAT = "newscrawl/dropped/truncated"
-STAT = "newscrawl/truncated"
+DROP_STAT = f"{DROPPED}/truncated"
+STAT = TRUNCATED
 # the end of the document, searched in the last bytes only (a page may carry comments or whitespace after it)
 _DOCUMENT_END = re.compile(rb"</html\s*>", re.IGNORECASE)
 _TAIL_BYTES = 64 * 1024
