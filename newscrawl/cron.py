@@ -30,7 +30,7 @@ EXIT_CODES = {
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
-    LOCKED: "another newscrawl-cron holds the lock; nothing was done",
+    LOCKED: "another crawl (newscrawl-cron or scrapy crawl) holds the lock; nothing was done",
 }
 STOP_GRACE_SECONDS = 60  # after a SIGTERM, how long the crawl may take to close before it is killed
 
