@@ -69,7 +69,7 @@ NEWSCRAWL_ARCHIVES = [
 NEWSCRAWL_MAX_ARCHIVE_DAYS = 366
 
 # Retry-After handling (newscrawl.backoff): the longest pause honoured, and the pause after a 429 that
-# names none, in seconds.
+# names none (or a 429/503 whose Retry-After cannot be read), in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 

@@ -94,3 +94,20 @@ def test_a_gzip_bomb_costs_no_more_than_the_size_limit(tmp_path):
     assert stats.get("newscrawl/skipped/IgnoreRequest") == 1
     # a crawl of one page takes some 100 MB; the bomb's 256 MiB would show
     assert peak_kib < 200 * 1024, peak_kib
+
+
+def test_an_unreadable_retry_after_gives_the_default_pause_bounded_by_the_maximum():
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.backoff import RetryAfterMiddleware
+
+    middleware = RetryAfterMiddleware(get_crawler(settings_dict={"NEWSCRAWL_RETRY_AFTER_DEFAULT": 30,
+                                                                 "NEWSCRAWL_RETRY_AFTER_MAX": 600}))
+    for value in HOSTILE_RETRY_AFTER:
+        for status in (429, 503):
+            response = Response("https://www.dawn.com/", status=status, headers={"Retry-After": value.encode("latin-1")})
+            assert middleware.wait_seconds(response) == 30, (status, value)
+    huge = Response("https://www.dawn.com/", status=503, headers={"Retry-After": "9999999999"})
+    assert middleware.wait_seconds(huge) == 600
+    assert middleware.wait_seconds(Response("https://www.dawn.com/", status=503)) == 0
