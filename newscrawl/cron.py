@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from newscrawl.distributed import worker_file
 from newscrawl.extraction.text import utc_now
 from newscrawl.lock import LOCKS_HELD_ENV, Locked, take_locks
 from newscrawl.stats_keys import (COVERAGE, DOWNLOAD_EXCEPTIONS, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS,
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
         return LOCKED
     with held:
-        stats_path = output_dir / "last_crawl.json"
+        stats_path = output_dir / worker_file(settings, "last_crawl.json")
         before = file_signature(stats_path)
         returncode, stopped = run_crawl(args)
         stats = fresh_stats(stats_path, before)

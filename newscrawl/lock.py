@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scrapy import signals
 
+from .distributed import is_distributed, worker_file
 from .extraction.text import utc_now
 
 logger = logging.getLogger(__name__)
@@ -48,9 +49,10 @@ def take_lock(path: Path):
 
 
 def lock_paths(settings) -> list[Path]:
-    """One lock beside the output files and one beside the state store: two runs share neither."""
-    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / ".newscrawl-cron.lock"]
-    if state := settings.get("NEWSCRAWL_STATE"):
+    """One lock beside the output files and one beside the state store: two runs share neither. A distributed
+    crawl's workers share the store by design (in Redis): each locks only its own files in the output directory."""
+    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / worker_file(settings, ".newscrawl-cron.lock")]
+    if (state := settings.get("NEWSCRAWL_STATE")) and not is_distributed(settings):
         paths.append(Path(f"{state}.lock"))
     return paths
 

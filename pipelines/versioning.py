@@ -1,4 +1,4 @@
-"""Pipeline 3.5: compare each item with the state store (NEWSCRAWL_STATE) and emit only what is new or changed.
+"""Pipeline 5: compare each item with the state store (NEWSCRAWL_STATE) and emit only what is new or changed.
 
 - Article: new to the store -> version 1; a different content hash or updated time than stored -> emitted with
   version stored+1; otherwise dropped as `unchanged_Article` (its last-seen time is refreshed).
@@ -51,7 +51,7 @@ class VersioningPipeline:
         if record.content_hash != adapter.get("content_hash") or record.updated_at != adapter.get("updated_at"):
             adapter["version"] = record.version + 1
             return "updated"
-        self.state.touch_article(article_id, self.state.discovered.get(article_id))
+        self.state.touch_article(article_id, self.state.discovered_modified(article_id))
         return "unchanged"
 
     def _teaser(self, adapter) -> str:
