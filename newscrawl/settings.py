@@ -68,8 +68,8 @@ NEWSCRAWL_ARCHIVES = [
 # A guard against a typo in -a since/until asking for decades of archives.
 NEWSCRAWL_MAX_ARCHIVE_DAYS = 366
 
-# Retry-After handling (newscrawl.backoff): the longest pause honoured, and the pause after a 429 that
-# names none (or a 429/503 whose Retry-After cannot be read), in seconds.
+# Retry-After (newscrawl.backoff): the longest pause honoured, and the pause after a 429 naming none, or a 429/503
+# whose value cannot be read, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 
@@ -142,9 +142,8 @@ NEWSCRAWL_RENDER_WAIT = 10.0
 # The only hosts the browser may load from; under NEWSCRAWL_MIRROR they are answered from the mirror. Every
 # other host (ads, analytics, embeds, image CDNs) is blocked.
 NEWSCRAWL_RENDER_HOSTS = ["www.dawn.com"]
-# Every connection the browser opens goes to this proxy address, where nothing answers (a closed local port), but
-# those to NEWSCRAWL_RENDER_HOSTS in a live crawl: so neither a page's scripts nor Chromium's own services reach
-# another host (newscrawl/browser.py). Empty: no wall (the routing and switches still apply).
+# The browser's wall: a proxy where nothing answers (a closed local port) that gets every browser connection but
+# those to NEWSCRAWL_RENDER_HOSTS in a live crawl (newscrawl/browser.py). Empty: no wall.
 NEWSCRAWL_BROWSER_WALL = "127.0.0.1:9"
 # Playwright resource types never loaded by the browser.
 NEWSCRAWL_RENDER_BLOCKED_RESOURCES = ["image", "font", "media"]
@@ -182,13 +181,10 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
-# Size limits (docs/SURVIVES.md). The real /latest-news captures are 535 KB of HTML, article pages share that
-# shell, and a Google-News sitemap (at most 1,000 URLs) is smaller: nothing the crawl needs comes near 2 MB. A response is cancelled past DOWNLOAD_MAXSIZE (also the bound on
-# a gzip body once decompressed, so a gzip bomb costs at most this), and logged past DOWNLOAD_WARNSIZE.
+# Size limits (docs/SURVIVES.md): the real /latest-news page is 535 KB; nothing the crawl needs nears 2 MB. Past 8 MiB
+# (a gzip body once decompressed) a response is cancelled, past 2 MiB logged; one short of its length is retried.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-# A response cut short (Content-Length not reached, a broken chunked body) fails and is retried; one whose end
-# is only "probably" reached (no Content-Length, connection closed) is checked by newscrawl.truncation.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 # 429 and 503 are retried (after the Retry-After pause); 403 from Cloudflare is not: retrying a ban deepens it.
 RETRY_ENABLED = True
@@ -211,8 +207,7 @@ ADDONS = {
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
-    # retries an HTML page that came back cut short; after HttpCompression (590) has decompressed it
-    # (newscrawl/truncation.py)
+    # retries an HTML page cut short, after HttpCompression (590) decompressed it (newscrawl/truncation.py)
     "newscrawl.truncation.TruncationMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
