@@ -19,7 +19,7 @@ from pathlib import Path
 from scrapy import signals
 
 from .distributed import is_distributed, worker_file
-from .extraction.text import utc_now
+from .clock import utc_now
 
 logger = logging.getLogger(__name__)
 

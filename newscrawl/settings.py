@@ -65,13 +65,17 @@ NEWSCRAWL_ARCHIVES = [
     "newspaper/islamabad",
     "newspaper/peshawar",
 ]
-# A guard against a typo in -a since/until asking for decades of archives.
-NEWSCRAWL_MAX_ARCHIVE_DAYS = 366
 
 # Retry-After (newscrawl.backoff): the longest pause honoured, and the pause after a 429 naming none, or a 429/503
 # whose value cannot be read, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
+
+# Stop the crawl early (newscrawl/host_health.py) after this many connection failures in a row with no response
+# in between (the host cannot be resolved or reached: finish reason host_unreachable, exit code 8) ...
+NEWSCRAWL_UNREACHABLE_AFTER = 3
+# ... or after this many 403 responses in a row (a Cloudflare ban: finish reason blocked, exit code 9). 0: never.
+NEWSCRAWL_BLOCKED_AFTER = 5
 
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
@@ -126,44 +130,9 @@ NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.1
 # ... or when more than this many responses are 403/429 (Cloudflare bans, rate limits).
 NEWSCRAWL_HEALTH_MAX_BANS = 3
 
-# ---- JavaScript pages (newscrawl/render_policy.py, newscrawl/browser.py; docs/RENDERING.md) ----------------
-
-# Render pages whose plain HTML lacks what the items need (empty body container, live-updates page, empty
-# editorial sidebar) in Chromium through scrapy-playwright. Off (0): such a page is dropped and counted under
-# newscrawl/dropped/needs_render.
-NEWSCRAWL_RENDER = True
-# Regexes (searched in the URL) of HTML pages always rendered after their plain download, e.g. ".*" for all.
-NEWSCRAWL_RENDER_PATTERNS = []
-# Longest a whole render may take (browser start, navigation, waiting, reading the DOM), seconds; also the
-# navigation timeout. A render that takes longer is abandoned, its page closed, and counted as a failure.
-NEWSCRAWL_RENDER_TIMEOUT = 30.0
-# How long a render waits for the part the plain HTML lacked (the body, the entries, the sidebar), seconds.
-NEWSCRAWL_RENDER_WAIT = 10.0
-# The only hosts the browser may load from; under NEWSCRAWL_MIRROR they are answered from the mirror. Every
-# other host (ads, analytics, embeds, image CDNs) is blocked.
-NEWSCRAWL_RENDER_HOSTS = ["www.dawn.com"]
-# The browser's wall: a proxy where nothing answers (a closed local port) that gets every browser connection but
-# those to NEWSCRAWL_RENDER_HOSTS in a live crawl (newscrawl/browser.py). Empty: no wall.
-NEWSCRAWL_BROWSER_WALL = "127.0.0.1:9"
-# Playwright resource types never loaded by the browser.
-NEWSCRAWL_RENDER_BLOCKED_RESOURCES = ["image", "font", "media"]
-# The download handler that renders; built on the first page that needs it, so a crawl rendering nothing
-# starts no browser.
-NEWSCRAWL_RENDER_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-
-# scrapy-playwright: Debian's Chromium (apt-get install chromium); it cannot download a browser of its own.
-PLAYWRIGHT_BROWSER_TYPE = "chromium"
-PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": "/usr/bin/chromium",
-    "headless": True,
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run"],
-}
-# Browser memory is bounded: one context, at most this many pages open in it at once.
-PLAYWRIGHT_MAX_CONTEXTS = 1
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-# Navigation timeout of browser pages, milliseconds (newscrawl.browser also bounds the whole render).
-PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
+# ---- JavaScript pages: NEWSCRAWL_RENDER*, NEWSCRAWL_BROWSER_WALL and PLAYWRIGHT_*, each defined and documented in
+# newscrawl/browser_settings.py (docs/RENDERING.md)
+from newscrawl.browser_settings import *  # noqa: E402,F403
 
 # ---- politeness: Dawn rate-limits per IP and sits behind Cloudflare ---------------------------------
 
@@ -171,6 +140,9 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; research crawler of dawn.com)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
+# Items of one response processed at once. Scrapy starts this many workers for every response (default 100);
+# an article page yields at most a few items and every pipeline here is synchronous, so more only costs time.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # Seconds between two requests to the host, varied by +/- DOWNLOAD_DELAY_JITTER (a share) so the rhythm is not
 # mechanical; AutoThrottle raises the delay when the host slows down.
@@ -208,7 +180,10 @@ DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
     # retries an HTML page cut short, after HttpCompression (590) decompressed it (newscrawl/truncation.py)
-    "newscrawl.truncation.TruncationMiddleware": 580,
+    "newscrawl.truncation.TruncationMiddleware": 585,
+    # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
+    # the way in, so it sees every failed attempt, retries included (see newscrawl/host_health.py)
+    "newscrawl.host_health.HostHealthMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -226,6 +201,8 @@ ITEM_PIPELINES = {
     # first: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
     "pipelines.coverage.FieldCoveragePipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
+    # Articles published outside -a since/until (linked by a day's archive page) are dropped and counted
+    "pipelines.date_range.DateRangePipeline": 150,
     "pipelines.strip_sidebar.StripSidebarPipeline": 200,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.versioning.VersioningPipeline": 350,
@@ -236,8 +213,9 @@ EXTENSIONS = {
     "newscrawl.lock.CrawlLock": 0,
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
+    # before CrawlSummary: the progress line is erased before the summary is printed
+    "newscrawl.progress.CrawlProgress": 490,
     "newscrawl.summary.CrawlSummary": 500,
-    "newscrawl.progress.CrawlProgress": 510,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------

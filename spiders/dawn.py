@@ -1,9 +1,9 @@
 """The `dawn` spider: discovery, following links and choosing the parser. Extraction lives in
 newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/.
 
-Arguments (all optional; see README "Spider arguments"):
+Arguments (all optional; read and checked by newscrawl/arguments.py; see README "Spider arguments"):
   -a since=YYYY-MM-DD -a until=YYYY-MM-DD  crawl the date archives of those days, and keep only sitemap/RSS
-                                           entries published in that range
+                                           entries and Articles published in that range
   -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
   -a refresh=1                             re-download articles the state store already holds (see
                                            newscrawl/incremental.py); only changed ones are emitted again
@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from functools import cached_property
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -23,18 +22,20 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.distributed import seed_once
 from newscrawl.extraction import (
+    ParsedArticlePage,
     listing_links,
     listing_teasers,
-    parse_article,
     rss_links,
-    sidebar_teasers,
     sitemap_index_locations,
     sitemap_links,
 )
-from newscrawl.extraction.text import parse_day, utc_now
+from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
+from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render_policy import RenderPolicy
-from newscrawl.stats_keys import DISCOVERED_LINKS, DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED, SKIPPED_ENTRIES
+from newscrawl.seen import seen_for
+from newscrawl.stats_keys import (DISCOVERED_LINKS, DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED, SKIPPED_ENTRIES,
+                                  TEASERS_ALREADY_EMITTED)
 from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
 
@@ -57,33 +58,20 @@ class DawnSpider(scrapy.Spider):
     name = "dawn"
     allowed_domains = [SITE_HOST]
 
-    def __init__(self, since: str | None = None, until: str | None = None, urls: str | None = None,
-                 url_file: str | None = None, refresh: str | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.refresh = (refresh or "").strip().lower() not in ("", "0", "false", "no")
-        self.since = parse_day(since, "since") if since else None
-        self.until = parse_day(until, "until") if until else None
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"-a since={since} is after -a until={until}")
-        self.explicit_urls = self._explicit_urls(urls, url_file)
+    def __init__(self, **kwargs):
+        super().__init__(**{name: value for name, value in kwargs.items() if name in PASSED_BY_TOOLS})
+        self.arguments = self.parse_arguments(kwargs)
+        self.refresh = self.arguments.refresh
+        self.explicit_urls = list(self.arguments.urls)
 
     @staticmethod
-    def _explicit_urls(urls: str | None, url_file: str | None) -> list[str]:
-        listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
-        if url_file:
-            path = Path(url_file)
-            if not path.is_file():
-                raise ValueError(f"-a url_file={url_file}: no such file")
-            lines = path.read_text(encoding="utf-8").splitlines()
-            listed += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-        bad = [u for u in listed if urlsplit(u).scheme not in ("http", "https") or urlsplit(u).netloc != SITE_HOST]
-        if bad:
-            raise ValueError(f"only {SITE_ROOT} pages can be crawled; not: {', '.join(bad[:5])}")
-        return list(dict.fromkeys(listed))
+    def parse_arguments(raw: dict[str, str]) -> CrawlArguments:
+        """The spider's arguments, or BadArgument; `scrapy crawl` calls it before the crawl starts."""
+        return parse_arguments(raw, today=dawn_today())
 
     @property
     def dated(self) -> bool:
-        return bool(self.since or self.until)
+        return self.arguments.dated
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
@@ -103,16 +91,11 @@ class DawnSpider(scrapy.Spider):
             yield self._request(url, follow=True)
 
     def archive_urls(self) -> list[str]:
-        if not self.dated:
-            return []
-        until = self.until or datetime.now(UTC).date()
-        since = self.since or until
-        days = (until - since).days + 1
-        limit = self.crawler.settings.getint("NEWSCRAWL_MAX_ARCHIVE_DAYS")
-        if days > limit:
-            raise ValueError(f"{days} days of archives asked for; NEWSCRAWL_MAX_ARCHIVE_DAYS is {limit}")
+        """The date archives of each day of since..until, newest day first: a backfill cut short (a
+        --timeout, a kill) has the most recent days, and its rerun skips the articles it already wrote."""
         paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
-        return [f"{SITE_ROOT}/{path.strip('/')}/{since + timedelta(n):%Y-%m-%d}" for n in range(days) for path in paths]
+        return [f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}" for day in self.arguments.days_newest_first()
+                for path in paths]
 
     def _request(self, url: str, follow: bool, modified: str | None = None) -> scrapy.Request:
         # newscrawl_modified: when discovery says the article last changed (newscrawl/incremental.py)
@@ -120,9 +103,8 @@ class DawnSpider(scrapy.Spider):
                               meta={"newscrawl_modified": modified})
 
     def in_range(self, day: date | None) -> bool:
-        if day is None:
-            return True  # an entry that does not say when is kept: the article page will
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+        # an entry that does not say when is kept: the article page will (pipelines/date_range.py)
+        return self.arguments.in_range(day)
 
     # ---- routing ---------------------------------------------------------------------------------
     @cached_property
@@ -153,13 +135,16 @@ class DawnSpider(scrapy.Spider):
         if not isinstance(response, expected):
             self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
             return
-        if reasons := self.render_policy.reasons(response, kind):
-            # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render_policy.py)
+        # one parse (Scrapy keeps response.selector) and one page object per article: the render decision and
+        # the items read the same ones
+        article = ParsedArticlePage(response.selector, response.url, skipped=skipped) if kind == "article" else None
+        if reasons := self.render_policy.reasons(response, kind, article.page if article else None):
+            # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
             if (rendered := self.render_policy.rerender(response, reasons)) is not None:
                 yield rendered
             return
         if kind == "article":
-            yield from self.parse_article(response, skipped)
+            yield from self.parse_article(response, article)
         elif kind == "sitemap":
             yield from self.parse_sitemap(response, follow, skipped)
         elif kind == "feed":
@@ -168,11 +153,17 @@ class DawnSpider(scrapy.Spider):
         else:
             yield from self.parse_listing(response, follow, skipped)
 
-    def parse_article(self, response, skipped: Counter):
+    def parse_article(self, response, article: ParsedArticlePage):
         fetched_at = utc_now()
-        for teaser in sidebar_teasers(response.selector, response.url, skipped):
+        # teasers the deduplicate pipeline let through already (newscrawl/seen.py) are neither read nor yielded
+        emitted = seen_for(self.crawler).ids("EditorialTeaser")
+        if repeats := sum(article_id in emitted for article_id in article.sidebar.article_ids()):
+            self.crawler.stats.inc_value(TEASERS_ALREADY_EMITTED, repeats)
+        # a page's teasers go before its Article, on purpose: the strip-sidebar pipeline learns the sidebar's
+        # text from them before it cleans the Article's body (tests/test_article_items.py checks this order)
+        for teaser in article.sidebar.teasers(skip_ids=emitted):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
-        fields = parse_article(response.selector, response.url)
+        fields = article.article_fields()
         # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
         self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
         if fields["extractor"] != "dawn":
