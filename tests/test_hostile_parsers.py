@@ -112,10 +112,10 @@ def test_a_parser_exception_is_a_counted_drop_with_the_url(monkeypatch, caplog):
     spider = DawnSpider.from_crawler(get_crawler(DawnSpider))
     spider.crawler.stats.open_spider()
 
-    def broken(selector, url):
+    def broken(self):
         raise ZeroDivisionError("a parser bug")
 
-    monkeypatch.setattr(spiders.dawn, "parse_article", broken)
+    monkeypatch.setattr(spiders.dawn.ParsedArticlePage, "article_fields", broken)
     response = HtmlResponse(URL, body=article_page().encode(), encoding="utf-8", request=Request(URL))
     assert list(spider.parse(response)) == []
     stats = spider.crawler.stats

@@ -18,6 +18,7 @@ def test_a_plain_crawl_does_not_start_while_the_state_store_is_locked(tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running newscrawl-cron (or crawl) holds it
         result = run_crawl(out, "-a", f"urls={URL}", timeout=120)
     assert "Another crawl is running" in result.log
+    assert result.returncode == 7  # newscrawl-cron's code for it (newscrawl/verdict.py)
     assert result.articles == [] and result.stats == {}  # nothing requested, nothing written
     # released: the next crawl runs, and leaves the lock free behind it
     again = run_crawl(out, "-a", f"urls={URL}", timeout=120)
