@@ -10,10 +10,9 @@
 
 It logs every answer per path, so a caller can tell which pages were served whole at least once.
 
-`LocalSiteHandler` is the download handler that sends a crawl there: with
-`-s NEWSCRAWL_LIVE_DOWNLOAD_HANDLER=bench.fault_site.LocalSiteHandler -s NEWSCRAWL_BENCH_SITE=http://127.0.0.1:PORT`
-every www.dawn.com request goes to that server through Scrapy's own HTTP/1.1 handler (real sockets, real
-Content-Length and connection handling), and the response comes back under its www.dawn.com URL.
+A crawl is sent there by the tests' download handler (`local_site_settings(site)`: tests/generated_site.py's
+LocalSiteHandler): every www.dawn.com request goes to that server through Scrapy's own HTTP/1.1 handler (real
+sockets, real Content-Length and connection handling), and the response comes back under its www.dawn.com URL.
 """
 
 from __future__ import annotations
@@ -25,9 +24,6 @@ import threading
 import zlib
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 from newscrawl.mirror import Mirror
 from newscrawl.urls import SITE_ROOT
@@ -81,6 +77,11 @@ class FaultSite:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def local_site_settings(self) -> dict:
+        """The settings that send a crawl's www.dawn.com requests to this server."""
+        return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
+                "NEWSCRAWL_TEST_SITE_PORT": self.httpd.server_address[1]}
 
     def served_whole(self, path: str) -> bool:
         return "whole" in self.answers.get(path, [])
@@ -141,16 +142,3 @@ class FaultSite:
 
         return Handler
 
-
-class LocalSiteHandler(HTTP11DownloadHandler):
-    """Downloads www.dawn.com URLs from the FaultSite named by the setting NEWSCRAWL_BENCH_SITE."""
-
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.base = crawler.settings.get("NEWSCRAWL_BENCH_SITE").rstrip("/")
-
-    async def download_request(self, request):
-        parts = urlsplit(request.url)
-        local = request.replace(url=f"{self.base}{parts.path or '/'}{'?' + parts.query if parts.query else ''}")
-        response = await super().download_request(local)
-        return response.replace(url=request.url, request=request)

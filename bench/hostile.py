@@ -76,8 +76,7 @@ def crawl(out: Path, settings: dict, *args: str, measure: bool = False) -> dict:
 
 
 def local(site: FaultSite) -> dict:
-    return {**FAST, "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "bench.fault_site.LocalSiteHandler",
-            "NEWSCRAWL_BENCH_SITE": site.base}
+    return {**FAST, **site.local_site_settings()}
 
 
 def article_path(url: str) -> str:

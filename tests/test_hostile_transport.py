@@ -20,7 +20,7 @@ OTHER = "/news/1918168/greenpeace-warns-of-potential-disaster-after-oil-spill-of
 def local_crawl(site: FaultSite, out, *paths: str, **settings):
     urls = ",".join(f"https://www.dawn.com{p}" for p in paths)
     return run_crawl(out, "-a", f"urls={urls}", mirror=None, timeout=120, settings={
-        "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "bench.fault_site.LocalSiteHandler", "NEWSCRAWL_BENCH_SITE": site.base,
+        **site.local_site_settings(),
         "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "NEWSCRAWL_RETRY_AFTER_MAX": 1, "NEWSCRAWL_RENDER": 0,
         **settings})
 
@@ -85,8 +85,8 @@ def test_a_gzip_bomb_costs_no_more_than_the_size_limit(tmp_path):
     with FaultSite(extra=extra) as site:
         command = [sys.executable, "-m", "scrapy", "crawl", "dawn", "-a", f"urls=https://www.dawn.com{path}",
                    "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path}", "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}",
-                   "-s", "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER=bench.fault_site.LocalSiteHandler",
-                   "-s", f"NEWSCRAWL_BENCH_SITE={site.base}", "-s", "NEWSCRAWL_SUMMARY=0"]
+                   "-s", "NEWSCRAWL_SUMMARY=0"]
+        command += [x for name, value in site.local_site_settings().items() for x in ("-s", f"{name}={value}")]
         peak_kib = peak_rss_of(command, timeout=120)
     stats = json.loads((tmp_path / "last_crawl.json").read_text())
     assert site.answers[path] == ["whole"]
