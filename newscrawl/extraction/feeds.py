@@ -12,6 +12,7 @@ from lxml.etree import ParserError
 from parsel import Selector
 
 from ..urls import article_id_from_url
+from .discovery import read_each
 from .body import SKIPPED_TAGS
 from .html import text_of
 from .text import clean, parse_print_line
@@ -34,16 +35,20 @@ def feed_body_text(body_html: str | None) -> str:
     return text_of(root)
 
 
+def _rss_body(item) -> tuple[int, str] | None:
+    url = next((u for u in map(clean, item.xpath("./*[local-name()='link' or local-name()='guid']/text()").getall())
+                if article_id_from_url(u) is not None), None)
+    if url is None:
+        return None
+    encoded = item.xpath("./*[local-name()='encoded']/text()").get()
+    text = feed_body_text(encoded) or feed_body_text(item.xpath("./*[local-name()='description']/text()").get())
+    return (article_id_from_url(url), text) if text else None
+
+
 def rss_bodies(selector: Selector) -> dict[int, str]:
-    """article id -> body text of each item of an RSS feed: `content:encoded`, else `description`."""
+    """article id -> body text of each item of an RSS feed: `content:encoded`, else `description`. An item that
+    cannot be read is left out (rss_links counts it as a skipped entry)."""
     bodies: dict[int, str] = {}
-    for item in selector.xpath("//*[local-name()='item']"):
-        url = next((u for u in map(clean, item.xpath("./*[local-name()='link' or local-name()='guid']/text()").getall())
-                    if article_id_from_url(u) is not None), None)
-        if url is None:
-            continue
-        encoded = item.xpath("./*[local-name()='encoded']/text()").get()
-        text = feed_body_text(encoded) or feed_body_text(item.xpath("./*[local-name()='description']/text()").get())
-        if text:
-            bodies.setdefault(article_id_from_url(url), text)
+    for article_id, text in read_each(selector.xpath("//*[local-name()='item']"), _rss_body, None):
+        bodies.setdefault(article_id, text)
     return bodies
