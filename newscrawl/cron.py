@@ -19,7 +19,9 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from newscrawl.drift import STORY_NOT_FOUND_STAT
 from newscrawl.extraction.text import utc_now
+from newscrawl.summary import STORY_NOT_FOUND_SHARE_STAT
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 EXIT_CODES = {
@@ -182,6 +184,7 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "errors": stats.get("log_count/ERROR", 0),
         "http_status": under(stats, "downloader/response_status_count/"),
         "coverage": under(stats, "newscrawl/coverage/"),
+        "story_not_found": {"pages": stats.get(STORY_NOT_FOUND_STAT, 0), "share": stats.get(STORY_NOT_FOUND_SHARE_STAT)},
         "verdicts": verdicts,
     }
 

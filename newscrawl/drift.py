@@ -1,5 +1,6 @@
-"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py) and the share of generic
-extractions against thresholds, so that a Dawn redesign shows within one crawl instead of as silently empty fields.
+"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py), the share of generic
+extractions and the share of article pages whose story box the locator could not prove against thresholds, so that
+a Dawn redesign shows within one crawl instead of as silently empty (or wrong) fields.
 
 A spidermon monitor suite (SPIDERMON_SPIDER_CLOSE_MONITORS) runs the check when the spider closes; when it fails,
 the MarkUnhealthy action logs an ERROR per field with its coverage and sets `newscrawl/unhealthy` and
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor that gave their body (the spider)
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
+# Article pages on which the story locator proved no story box (the spider counts them): the layout changed
+STORY_NOT_FOUND_STAT = "newscrawl/story/not_found"
+STORY_NOT_FOUND = "story_not_found"  # the name its share goes by in findings and stats
 UNHEALTHY_STAT = "newscrawl/unhealthy"
 DRIFT_PREFIX = "newscrawl/drift/"
 
@@ -37,6 +41,9 @@ class Finding:
     def message(self) -> str:
         if self.field == GENERIC:
             return f"{self.share:.1%} of Articles took their body from the generic extractor (at most {self.threshold:.1%})"
+        if self.field == STORY_NOT_FOUND:
+            return (f"story box not found on {self.share:.1%} of pages (at most {self.threshold:.1%}): the story markup "
+                    f"changed, fields came from the page's metadata")
         return f"field {self.field!r} is non-empty in {self.share:.1%} of Articles (at least {self.threshold:.1%})"
 
 
@@ -49,13 +56,24 @@ def field_share(stats: dict, field: str) -> float | None:
     return stats.get(COVERAGE_PREFIX + field)
 
 
+def parsed_articles(stats: dict) -> int:
+    """Article pages parsed (each counted once by the extractor that gave its body)."""
+    return sum(v for k, v in stats.items() if k.startswith(EXTRACTOR_PREFIX))
+
+
 def generic_share(stats: dict) -> float | None:
-    counts = {k[len(EXTRACTOR_PREFIX):]: v for k, v in stats.items() if k.startswith(EXTRACTOR_PREFIX)}
-    total = sum(counts.values())
-    return round(counts.get("generic", 0) / total, 4) if total else None
+    total = parsed_articles(stats)
+    return round(stats.get(EXTRACTOR_PREFIX + "generic", 0) / total, 4) if total else None
 
 
-def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int) -> list[Finding]:
+def story_not_found_share(stats: dict) -> float | None:
+    """Share of the article pages parsed on which no story box was proven; None when none was parsed."""
+    total = parsed_articles(stats)
+    return round(stats.get(STORY_NOT_FOUND_STAT, 0) / total, 4) if total else None
+
+
+def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int,
+                   max_story_not_found: float = 1.0) -> list[Finding]:
     """The thresholds this crawl crossed; none when it judged fewer Articles than `min_articles` (the share of a
     handful of pages says nothing about the site)."""
     if article_count(stats) < max(min_articles, 1):
@@ -64,20 +82,23 @@ def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: flo
                 if (share := field_share(stats, field)) is not None and share < float(threshold)]
     if (share := generic_share(stats)) is not None and share > max_generic:
         findings.append(Finding(GENERIC, share, max_generic))
+    if (share := story_not_found_share(stats)) is not None and share > max_story_not_found:
+        findings.append(Finding(STORY_NOT_FOUND, share, max_story_not_found))
     return findings
 
 
 def crawl_findings(crawler) -> list[Finding]:
     settings = crawler.settings
     return drift_findings(crawler.stats.get_stats(), settings.getdict("NEWSCRAWL_DRIFT_MIN_COVERAGE"),
-                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"))
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"),
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_STORY_NOT_FOUND"))
 
 
 @monitors.name("Extraction drift")
 class DriftMonitor(BaseScrapyMonitor):
-    """Field coverage and generic extractions within their thresholds."""
+    """Field coverage, generic extractions and pages without a proven story box within their thresholds."""
 
-    @monitors.name("Field coverage and generic extractions")
+    @monitors.name("Field coverage, generic extractions and story boxes found")
     def test_extraction_within_thresholds(self):
         findings = crawl_findings(self.crawler)
         self.assertFalse(findings, "; ".join(f.message() for f in findings))

@@ -83,6 +83,10 @@ NEWSCRAWL_SUMMARY = True
 NEWSCRAWL_DRIFT_MIN_COVERAGE = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
 # Highest share of Articles whose body came from the generic extractor (Dawn's selectors found none).
 NEWSCRAWL_DRIFT_MAX_GENERIC = 0.05
+# Highest share of article pages on which the story locator proved no story box (newscrawl/story/not_found): above
+# it the alarm "story box not found on N% of pages" fires. Every page of today's layout proves its box by its id, so
+# a few percent means pages of another kind (a gallery, a live page); more means the story markup changed.
+NEWSCRAWL_DRIFT_MAX_STORY_NOT_FOUND = 0.05
 # No alarm for a crawl of fewer Articles than this: the share of a handful of pages says nothing of the site.
 NEWSCRAWL_DRIFT_MIN_ARTICLES = 10
 SPIDERMON_ENABLED = True

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from scrapy import signals
 
+from newscrawl.drift import STORY_NOT_FOUND_STAT, parsed_articles, story_not_found_share
 from newscrawl.drops import DROP_STAT_PREFIX
 
 WRITTEN_PREFIX = "newscrawl/written/"
 SKIPPED_PREFIX = "newscrawl/skipped/"
+STORY_NOT_FOUND_SHARE_STAT = STORY_NOT_FOUND_STAT + "_share"  # written into last_crawl.json beside the count
 
 
 def summarise(stats: dict) -> dict:
@@ -33,6 +35,9 @@ def summarise(stats: dict) -> dict:
         "items_dropped": under(DROP_STAT_PREFIX + "/"),
         "pages_skipped": under(SKIPPED_PREFIX),
         "errors_logged": stats.get("log_count/ERROR", 0),
+        "article_pages": parsed_articles(stats),
+        "story_not_found": stats.get(STORY_NOT_FOUND_STAT, 0),
+        "story_not_found_share": story_not_found_share(stats),
     }
 
 
@@ -58,6 +63,9 @@ class CrawlSummary:
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         stats.setdefault("finish_reason", reason)
         stats["newscrawl/wall_seconds"] = round(time.monotonic() - self.started, 3)
+        if (share := story_not_found_share(stats)) is not None:  # the layout alarm's figures, 0 included
+            stats.setdefault(STORY_NOT_FOUND_STAT, 0)
+            stats[STORY_NOT_FOUND_SHARE_STAT] = share
         self.output_dir.mkdir(parents=True, exist_ok=True)
         stats_path = self.output_dir / "last_crawl.json"
         stats_path.write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
@@ -69,6 +77,9 @@ class CrawlSummary:
                                ("pages skipped", "pages_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
+            if summary["article_pages"]:
+                lines.append(f"  story box not found: on {summary['story_not_found']} of {summary['article_pages']} "
+                             f"article pages ({summary['story_not_found_share']:.1%})")
             if stats.get("newscrawl/unhealthy"):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")

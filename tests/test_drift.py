@@ -1,7 +1,7 @@
 """Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
 
 from newscrawl.commands.fixture_store import FIXTURES
-from newscrawl.drift import GENERIC, drift_findings, generic_share
+from newscrawl.drift import GENERIC, STORY_NOT_FOUND, drift_findings, generic_share, story_not_found_share
 from tests.conftest import SITE, write_mirror
 
 THRESHOLDS = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
@@ -13,8 +13,8 @@ def stats(written=20, **extra):
     return {**base, **{k.replace("__", "/"): v for k, v in extra.items()}}
 
 
-def findings(s, min_articles=10):
-    return {(f.field, f.share) for f in drift_findings(s, THRESHOLDS, 0.05, min_articles)}
+def findings(s, min_articles=10, max_story_not_found=0.05):
+    return {(f.field, f.share) for f in drift_findings(s, THRESHOLDS, 0.05, min_articles, max_story_not_found)}
 
 
 def test_a_healthy_crawl_has_no_findings():
@@ -34,6 +34,15 @@ def test_generic_extractions_above_their_share():
     s = stats(**{"newscrawl/extractor/dawn": 18, "newscrawl/extractor/generic": 2})
     assert generic_share(s) == 0.1 and findings(s) == {(GENERIC, 0.1)}
     assert findings(stats(**{"newscrawl/extractor/dawn": 19, "newscrawl/extractor/generic": 1})) == set()
+
+
+def test_pages_without_a_proven_story_box_above_their_share():
+    s = stats(**{"newscrawl/story/not_found": 3})  # 3 of 20 article pages
+    assert story_not_found_share(s) == 0.15 and findings(s) == {(STORY_NOT_FOUND, 0.15)}
+    assert findings(s, max_story_not_found=0.2) == set()
+    assert findings(stats(**{"newscrawl/story/not_found": 1})) == set()  # 5% is the threshold, not over it
+    [finding] = drift_findings(s, THRESHOLDS, 0.05, 10, 0.05)
+    assert finding.message().startswith("story box not found on 15.0% of pages (at most 5.0%)")
 
 
 def test_too_few_articles_to_judge():
