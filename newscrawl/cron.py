@@ -4,7 +4,7 @@ that tells the scheduler whether it went well (`scrapy crawl` itself exits 0 eve
     newscrawl-cron [-a NAME=VALUE]... [-s NAME=VALUE]... [--timeout SECONDS]
 
 -a and -s go to `scrapy crawl dawn` unchanged. The run record is appended to `<NEWSCRAWL_OUTPUT_DIR>/runs.jsonl`.
-Exit codes (README "Scheduled crawls"): see EXIT_CODES; when several apply, the first in that order wins.
+Exit codes (docs/CRON.md): see EXIT_CODES; when several apply, the first in that order wins.
 """
 
 from __future__ import annotations
