@@ -95,3 +95,10 @@ class PageMetadata:
         return first_valid(lambda: article_id_from_url(self.canonical),
                            lambda: article_id_from_url(self.meta("og:url")),
                            lambda: article_id_from_url(self.url))
+
+    def page_titles(self) -> list[str]:
+        """Every headline the page's metadata gives (og:title, twitter:title, itemprop title, JSON-LD, `<title>`):
+        what a story box's own headline is compared with to prove that it is the page's story."""
+        found = [self.meta("og:title"), self.meta("twitter:title"), self.json_ld_text("headline"), self.title_parts[0]]
+        found += self.sel.xpath("//head/meta[@itemprop='title']/@content").getall()
+        return [t for t in found if t]

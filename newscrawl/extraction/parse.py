@@ -22,13 +22,19 @@ def parser_for(selector: Selector, parsers: tuple[type[DawnArticlePage], ...] = 
     return next((parser for parser in parsers if parser.matches(selector)), parsers[0])
 
 
-def parse_article(selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS) -> dict:
-    """Article fields of a page. When the Dawn parser finds no body, the generic extractor supplies it and
-    `extractor` says "generic". (A page whose body container is there but empty is the renderer's case: the
-    spider asks for rendering before it gets here; a page it could not render falls back here too.)"""
+def article_page(selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS):
+    """The page object that reads a page: the parser its markup asks for; when that finds no body, the same page
+    with the generic extractor's body (`extractor` says "generic"). (A page whose body container is there but
+    empty is the renderer's case: the spider asks for rendering before it gets here; a page it could not render
+    falls back here too.) `page.locator.proof` says how its story box was proven, None when none was."""
     page = parser_for(selector, parsers)(selector, url)
     if page.body() is None:
-        generic = page.with_body(GenericBody(selector, url))
+        generic = page.with_body(GenericBody(page.locator, url))
         if generic.body() is not None:
-            return generic.to_item()
-    return page.to_item()
+            return generic
+    return page
+
+
+def parse_article(selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS) -> dict:
+    """Article fields of a page (see article_page)."""
+    return article_page(selector, url, parsers).to_item()
