@@ -27,6 +27,7 @@ EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor t
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
 # Article pages on which the story locator proved no story box (the spider counts them): the layout changed
 STORY_NOT_FOUND_STAT = "newscrawl/story/not_found"
+STORY_PROVEN_PREFIX = "newscrawl/story/proven/"  # + "id", "headline", "position": how the others were proven
 STORY_NOT_FOUND = "story_not_found"  # the name its share goes by in findings and stats
 UNHEALTHY_STAT = "newscrawl/unhealthy"
 DRIFT_PREFIX = "newscrawl/drift/"

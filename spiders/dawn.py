@@ -20,10 +20,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
+from newscrawl.drift import STORY_NOT_FOUND_STAT, STORY_PROVEN_PREFIX
 from newscrawl.extraction import (
+    article_page,
     listing_links,
     listing_teasers,
-    parse_article,
     rss_links,
     sidebar_teasers,
     sitemap_index_locations,
@@ -146,9 +147,16 @@ class DawnSpider(scrapy.Spider):
         fetched_at = utc_now()
         for teaser in sidebar_teasers(response.selector, response.url):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
-        fields = parse_article(response.selector, response.url)
-        # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
+        page = article_page(response.selector, response.url)
+        fields = page.to_item()
+        # every Article counted by extractor and by how its story box was proven: the drift alarms watch the share
+        # of generic bodies and of pages without a proven story box (newscrawl.drift)
         self.crawler.stats.inc_value(f"newscrawl/extractor/{fields['extractor']}")
+        if (proof := page.locator.proof) is None:
+            self.crawler.stats.inc_value(STORY_NOT_FOUND_STAT)
+            self.logger.warning("Story box not found in %s: fields from the page's metadata", response.url)
+        else:
+            self.crawler.stats.inc_value(f"{STORY_PROVEN_PREFIX}{proof}")
         if fields["extractor"] != "dawn":
             self.logger.warning("No Dawn story body in %s: body taken by the %s extractor", response.url,
                                 fields["extractor"])

@@ -9,12 +9,13 @@ from .discovery import (
     sitemap_links,
 )
 from .generic import GenericBody
-from .parse import ARTICLE_PARSERS, parse_article, parser_for
+from .parse import ARTICLE_PARSERS, article_page, parse_article, parser_for
 from .teasers import listing_teasers, sidebar_teasers
 
 __all__ = [
     "ARTICLE_PARSERS",
     "GenericBody",
+    "article_page",
     "parse_article",
     "parser_for",
     "ArticleLink",
