@@ -2,8 +2,9 @@
 (the offline site's and the layout variants'; pages that need JavaScript are left out).
 
     .venv/bin/python bench/quality.py              # prints the table, writes bench/quality.json
-    .venv/bin/python bench/quality.py --variants   # the layout variants alone (the redesigns the parser must
-                                                   # survive), with a per-page F1 table; writes bench/quality-variants.json
+    .venv/bin/python bench/quality.py --variants   # the layout variants alone (the redesigns the parser
+                                                   # must survive), with a per-page F1 table;
+                                                   # writes bench/quality-variants.json
 
 newspaper4k is optional (`pip install -e '.[bench]'`); without it its row says so. Everything runs offline:
 each tool is given the fixture's HTML, never a URL to download.

@@ -184,7 +184,8 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "errors": stats.get("log_count/ERROR", 0),
         "http_status": under(stats, "downloader/response_status_count/"),
         "coverage": under(stats, "newscrawl/coverage/"),
-        "story_not_found": {"pages": stats.get(STORY_NOT_FOUND_STAT, 0), "share": stats.get(STORY_NOT_FOUND_SHARE_STAT)},
+        "story_not_found": {"pages": stats.get(STORY_NOT_FOUND_STAT, 0),
+                            "share": stats.get(STORY_NOT_FOUND_SHARE_STAT)},
         "verdicts": verdicts,
     }
 

@@ -91,7 +91,8 @@ def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: flo
 def crawl_findings(crawler) -> list[Finding]:
     settings = crawler.settings
     return drift_findings(crawler.stats.get_stats(), settings.getdict("NEWSCRAWL_DRIFT_MIN_COVERAGE"),
-                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"),
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"),
+                          settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"),
                           settings.getfloat("NEWSCRAWL_DRIFT_MAX_STORY_NOT_FOUND"))
 
 

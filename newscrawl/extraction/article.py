@@ -124,7 +124,8 @@ class DawnArticlePage(ItemPage):
         if self.story is None:
             return []
         return [name for el in byline_elements(self.story, owned_by)
-                for name in ([author_name(el)] if "author" in itemprop(el) or el.tag == "a" else self._byline_names(el))]
+                for name in ([author_name(el)] if "author" in itemprop(el) or el.tag == "a"
+                             else self._byline_names(el))]
 
     def _byline_names(self, element) -> list[str]:
         """Each author link's text whole, and the plain text between links split into names, in byline order
@@ -207,9 +208,10 @@ class DawnArticlePage(ItemPage):
     @field
     def images(self) -> list[dict]:
         meta = self.metadata
-        images = first_valid(lambda: story_images(self.story, self.page_url, owned_by) if self.story is not None else [],
-                             lambda: bare_images([meta.meta("og:image")], self.page_url),
-                             lambda: bare_images(json_ld_strings(meta.json_ld.get("image"), "url"), self.page_url)) or []
+        story, url = self.story, self.page_url
+        images = first_valid(lambda: story_images(story, url, owned_by) if story is not None else [],
+                             lambda: bare_images([meta.meta("og:image")], url),
+                             lambda: bare_images(json_ld_strings(meta.json_ld.get("image"), "url"), url)) or []
         # an image named by the metadata keeps the caption of the main-column figure that shows it
         return captioned(images, self.sel.root, self.page_url, self.locator.in_main_column)
 

@@ -24,7 +24,8 @@ def is_embed(figure) -> bool:
 
 def image_url(img, page_url: str) -> str | None:
     """The real picture of an `img` (a lazy-loaded one's `data-src`, not its placeholder), absolute."""
-    src = next((s for s in (img.get("data-src"), img.get("src")) if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
+    src = next((s for s in (img.get("data-src"), img.get("src"))
+                if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
     return urljoin(page_url, src.strip()) if src else None
 
 

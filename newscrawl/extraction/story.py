@@ -5,12 +5,15 @@ other stories, related boxes. A redesign can rename the blocks or move a widget 
 box" or "the longest" can be a neighbour, and every field read from a neighbour is another article's value. The
 locator therefore PROVES the box, most certain proof first, and returns None rather than a guess:
 
-1. `id`: the box names the page's article (canonical link, og:url, request URL) by the link of its headline (or of
-   its picture), else by its `data-id`/`id`. The link is asked first because a `data-id` can disagree with the
-   href it wraps (seen on the live listing). A box that names another article is never the story.
+1. `id`: the box names the page's article (canonical link, og:url, request URL) by the link of its headline (of
+   its first heading when it has no headline, or of its picture), else by its `data-id`/`id`. The link is asked
+   first because a `data-id` can disagree with the href it wraps (seen on the live listing). A box that names
+   another article is never the story. Of several boxes naming the page's article (a "Top Reads" box of the same
+   story), the one with a body container, else the most paragraph text.
 2. `headline`: a box naming no article whose own headline is the page's (og:title, twitter:title, JSON-LD
    headline, `<title>`), compared word by word.
-3. `position`: the one box left in the main column that names no article (no other candidate to confuse it with).
+3. `position`: the one innermost box left that names no article, when it holds a body container or most of the
+   main column's paragraph text (a lone promo or comments box is not the story).
 
 Boxes are Dawn's `story` blocks, `<article>` elements and schema.org `*Article` items; boxes inside an `aside`, a
 `widget*`, `nav` or `footer`, or inside a box of another article, are never candidates. With no proven story the
@@ -31,7 +34,7 @@ from parsel import Selector
 from ..urls import article_id_from_url
 from .html import class_tokens, elements_with_class, has_class, text_of
 from .metadata import PageMetadata
-from .vocabulary import body_containers, headline_elements, is_header_element
+from .vocabulary import body_containers, headline_elements, is_header_element, own_elements
 
 ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
 # Never the page's story, nor part of its main column: sidebars, widgets, navigation.
@@ -41,7 +44,7 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
 def is_sidebar(element) -> bool:
-    return element.tag in SIDEBAR_TAGS or any(t.startswith("widget") for t in class_tokens(element))
+    return element.tag in SIDEBAR_TAGS or any(t.startswith("widget") or "sidebar" in t for t in class_tokens(element))
 
 
 def is_box(element) -> bool:
@@ -83,8 +86,11 @@ class StoryLocator:
 
     # ---- which boxes name which article ----------------------------------------------------------
     def named_id(self, box) -> int | None:
-        """The article a box names: its headline's (or picture's) link, else its data-id/id; None if none."""
-        links = [a for el in headline_elements(box, owned_by) for a in el.iter("a")]
+        """The article a box names: its headline's link (its first heading's when it has no headline, then its
+        picture's), else its data-id/id; None if it names none."""
+        headings = headline_elements(box, owned_by) or own_elements(
+            box, owned_by, lambda el: el.tag in ("h2", "h3", "h4"))[:1]
+        links = [a for el in headings for a in el.iter("a")]
         links += [a for figure in box.iter("figure") if owned_by(figure, box) for a in figure.iter("a")]
         for link in links:
             if (found := article_id_from_url(urljoin(self.metadata.url, link.get("href") or ""))) is not None:
@@ -120,17 +126,25 @@ class StoryLocator:
         """(story box, proof) or (None, None)."""
         named = [box for box in self.candidates if self.named_id(box) == self.article_id]
         if named and self.article_id is not None:
-            with_body = [box for box in named if self._container_in(box) is not None]
-            return (with_body or named)[0], "id"
+            return max(named, key=lambda box: (self._container_in(box) is not None, self._paragraph_text(box))), "id"
         anonymous = [box for box in self.candidates if self.named_id(box) is None]
         titles = {words(t) for t in self.metadata.page_titles()} - {()}
         by_headline = [box for box in anonymous if words(self.headline_text(box)) in titles]
         if by_headline:
             return by_headline[0], "headline"
-        outermost = [box for box in anonymous if not any(a in anonymous for a in box.iterancestors())]
-        if len(outermost) == 1:
-            return outermost[0], "position"
+        innermost = [box for box in anonymous if not any(box in b.iterancestors() for b in anonymous)]
+        if len(innermost) == 1 and (self._container_in(innermost[0]) is not None
+                                    or 2 * self._paragraph_text(innermost[0]) > self._main_column_paragraph_text):
+            return innermost[0], "position"
         return None, None
+
+    def _paragraph_text(self, box) -> int:
+        """Characters of the paragraphs a box owns."""
+        return sum(len(text_of(p)) for p in box.iter("p") if owned_by(p, box))
+
+    @cached_property
+    def _main_column_paragraph_text(self) -> int:
+        return sum(len(text_of(p)) for p in self.sel.root.iter("p") if self.in_main_column(p))
 
     @property
     def story(self):
@@ -188,10 +202,13 @@ class StoryLocator:
         return self.outside_body(elements_with_class(self.story, token)) if self.story is not None else []
 
     # ---- the main column, for the generic extractor ----------------------------------------------
+    @cached_property
+    def _foreign_set(self) -> frozenset:
+        return frozenset(self.foreign_boxes)
+
     def in_main_column(self, element) -> bool:
         """Not in a sidebar, widget or navigation, nor in a box of another article."""
-        foreign = set(self.foreign_boxes)
-        return not any(is_sidebar(a) or a in foreign for a in [element, *element.iterancestors()])
+        return not any(is_sidebar(a) or a in self._foreign_set for a in [element, *element.iterancestors()])
 
     def main_column_html(self) -> str:
         """The page without its sidebars, widgets, navigation, forms and boxes of other articles (a copy: the

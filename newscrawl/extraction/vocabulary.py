@@ -62,7 +62,7 @@ def _in_body(element, box) -> bool:
     return False
 
 
-def _own(box, owned_by, test) -> list:
+def own_elements(box, owned_by, test) -> list:
     """Elements of the box passing `test`, owned by it, outside its body container, in page order."""
     return [el for el in box.iter() if isinstance(el.tag, str) and el is not box and test(el)
             and owned_by(el, box) and not _in_body(el, box)]
@@ -71,17 +71,19 @@ def _own(box, owned_by, test) -> list:
 def headline_elements(box, owned_by) -> list:
     """The box's own headlines, most telling vocabulary first: `story__title`, `itemprop=headline`, `h1`, a BEM
     `*__title`/`*__headline`."""
-    found = _own(box, owned_by, is_headline)
+    found = own_elements(box, owned_by, is_headline)
     ranked = (lambda el: has_class(el, "story__title"), lambda el: "headline" in itemprop(el),
               lambda el: el.tag == "h1", lambda el: True)
     return list(dict.fromkeys(el for rank in ranked for el in found if rank(el)))
 
 
 def body_containers(box, owned_by) -> list:
-    """The box's own body containers, outermost, most telling first: `story__content`, `itemprop=articleBody`,
-    a BEM `*__content`/`*__body`/`*__text`."""
+    """The box's own body containers, outermost, most telling first: `story__content` (even empty: a script
+    fills it), `itemprop=articleBody`, a BEM `*__content`/`*__body`/`*__text` holding paragraphs; none in a
+    figure (a caption block is no body)."""
     found = [el for el in box.iter() if isinstance(el.tag, str) and el is not box and is_body_container(el)
-             and owned_by(el, box) and not _in_body(el, box)]
+             and owned_by(el, box) and not _in_body(el, box) and not any(a.tag == "figure" for a in el.iterancestors())
+             and (has_class(el, "story__content") or any(True for _ in el.iter("p", "li")))]
     ranked = (lambda el: has_class(el, "story__content"), lambda el: "articleBody" in itemprop(el), lambda el: True)
     return list(dict.fromkeys(el for rank in ranked for el in found if rank(el)))
 
@@ -89,7 +91,7 @@ def body_containers(box, owned_by) -> list:
 def byline_elements(box, owned_by) -> list:
     """Bylines other than Dawn's `story__byline`: a BEM `*__byline`, else schema.org `author` items and
     `rel=author` links (a link inside an author item counts once, as its item)."""
-    found = _own(box, owned_by, is_byline)
+    found = own_elements(box, owned_by, is_byline)
     bem = [el for el in found if bem_elements(el) & BYLINE_ELEMENTS and not has_class(el, "story__byline")]
     if bem:
         return bem
@@ -119,11 +121,12 @@ def shown_times(box, owned_by) -> dict[str, str]:
     """{"published": iso, "updated": iso} from the box's own times: Dawn's `story__time` blocks, then
     `<time datetime>` and `itemprop=datePublished|dateModified` (its `content`)."""
     times: dict[str, str] = {}
-    for block in _own(box, owned_by, lambda el: has_class(el, "story__time")):
+    for block in own_elements(box, owned_by, lambda el: has_class(el, "story__time")):
         shown = time_of(block)
         if shown.stamp:
             times.setdefault("updated" if shown.updated else "published", shown.stamp)
-    for el in _own(box, owned_by, lambda el: el.tag == "time" or itemprop(el) & {"datePublished", "dateModified"}):
+    dates = {"datePublished", "dateModified"}
+    for el in own_elements(box, owned_by, lambda el: el.tag == "time" or itemprop(el) & dates):
         if any(has_class(a, "story__time") for a in el.iterancestors()):
             continue
         stamp = iso_datetime(el.get("datetime") or el.get("content"))
@@ -136,5 +139,6 @@ def shown_times(box, owned_by) -> dict[str, str]:
 
 def keywords(box, owned_by) -> list[str]:
     """schema.org `keywords` of the box (a meta's content or the element's text), comma-separated."""
-    values = [el.get("content") or text_of(el) for el in _own(box, owned_by, lambda el: "keywords" in itemprop(el))]
+    found = own_elements(box, owned_by, lambda el: "keywords" in itemprop(el))
+    values = [el.get("content") or text_of(el) for el in found]
     return [tag for value in values for t in value.split(",") if (tag := clean(t))]
