@@ -18,19 +18,13 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from pipelines.coverage import COUNT_STAT as COVERAGE_COUNT_STAT
-from pipelines.coverage import STAT_PREFIX as COVERAGE_PREFIX
+from .stats_keys import COVERAGE, COVERAGE_ARTICLES, DRIFT, EXTRACTOR, STORY_NOT_FOUND, UNHEALTHY, under
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor that gave their body (the spider)
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
-# Article pages on which the story locator proved no story box (the spider counts them): the layout changed
-STORY_NOT_FOUND_STAT = "newscrawl/story/not_found"
-STORY_PROVEN_PREFIX = "newscrawl/story/proven/"  # + "id", "headline", "position": how the others were proven
-STORY_NOT_FOUND = "story_not_found"  # the name its share goes by in findings and stats
-UNHEALTHY_STAT = "newscrawl/unhealthy"
-DRIFT_PREFIX = "newscrawl/drift/"
+# the name the share of article pages without a proven story box goes by in findings and stats: the layout changed
+NO_STORY_BOX = "story_not_found"
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class Finding:
     def message(self) -> str:
         if self.field == GENERIC:
             return f"{self.share:.1%} of Articles took their body from the generic extractor (at most {self.threshold:.1%})"
-        if self.field == STORY_NOT_FOUND:
+        if self.field == NO_STORY_BOX:
             return (f"story box not found on {self.share:.1%} of pages (at most {self.threshold:.1%}): the story markup "
                     f"changed, fields came from the page's metadata")
         return f"field {self.field!r} is non-empty in {self.share:.1%} of Articles (at least {self.threshold:.1%})"
@@ -50,27 +44,27 @@ class Finding:
 
 def article_count(stats: dict) -> int:
     """Articles judged: every one the parser produced (pipelines/coverage.py counts them before Validate)."""
-    return stats.get(COVERAGE_COUNT_STAT, 0)
+    return stats.get(COVERAGE_ARTICLES, 0)
 
 
 def field_share(stats: dict, field: str) -> float | None:
-    return stats.get(COVERAGE_PREFIX + field)
+    return stats.get(f"{COVERAGE}/{field}")
 
 
 def parsed_articles(stats: dict) -> int:
     """Article pages parsed (each counted once by the extractor that gave its body)."""
-    return sum(v for k, v in stats.items() if k.startswith(EXTRACTOR_PREFIX))
+    return sum(under(stats, EXTRACTOR).values())
 
 
 def generic_share(stats: dict) -> float | None:
     total = parsed_articles(stats)
-    return round(stats.get(EXTRACTOR_PREFIX + "generic", 0) / total, 4) if total else None
+    return round(under(stats, EXTRACTOR).get("generic", 0) / total, 4) if total else None
 
 
 def story_not_found_share(stats: dict) -> float | None:
     """Share of the article pages parsed on which no story box was proven; None when none was parsed."""
     total = parsed_articles(stats)
-    return round(stats.get(STORY_NOT_FOUND_STAT, 0) / total, 4) if total else None
+    return round(stats.get(STORY_NOT_FOUND, 0) / total, 4) if total else None
 
 
 def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int,
@@ -84,7 +78,7 @@ def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: flo
     if (share := generic_share(stats)) is not None and share > max_generic:
         findings.append(Finding(GENERIC, share, max_generic))
     if (share := story_not_found_share(stats)) is not None and share > max_story_not_found:
-        findings.append(Finding(STORY_NOT_FOUND, share, max_story_not_found))
+        findings.append(Finding(NO_STORY_BOX, share, max_story_not_found))
     return findings
 
 
@@ -113,8 +107,8 @@ class MarkUnhealthy(Action):
         stats = self.data.crawler.stats
         for finding in crawl_findings(self.data.crawler):
             logger.error("Extraction drift: %s", finding.message())
-            stats.set_value(DRIFT_PREFIX + finding.field, finding.share)
-        stats.set_value(UNHEALTHY_STAT, True)
+            stats.set_value(f"{DRIFT}/{finding.field}", finding.share)
+        stats.set_value(UNHEALTHY, True)
 
 
 class DriftMonitorSuite(MonitorSuite):

@@ -24,6 +24,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from .render import RenderDownloader
+from .stats_keys import MIRROR, PLAIN_PAGES, REQUESTS_BY_HOST
 from .urls import strip_query
 
 logger = logging.getLogger(__name__)
@@ -91,14 +92,14 @@ class MirrorDownloadHandler(BaseDownloadHandler):
                         self.mirror.directory, len(self.mirror.entries))
 
     async def download_request(self, request):
-        self.stats.inc_value(f"newscrawl/requests_by_host/{urlsplit(request.url).netloc}")
+        self.stats.inc_value(f"{REQUESTS_BY_HOST}/{urlsplit(request.url).netloc}")
         if request.meta.get("playwright"):
             return await self.render.download(request)
-        self.stats.inc_value("newscrawl/plain/pages")
+        self.stats.inc_value(PLAIN_PAGES)
         if self._live is not None:
             return await self._live.download_request(request)
         status, headers, body = self.mirror.answer(request.url)
-        self.stats.inc_value("newscrawl/mirror/hit" if status != 404 or body else "newscrawl/mirror/miss")
+        self.stats.inc_value(f"{MIRROR}/hit" if status != 404 or body else f"{MIRROR}/miss")
         headers = Headers(headers)
         response_cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_cls(url=request.url, status=status, headers=headers, body=body, request=request)

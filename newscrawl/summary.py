@@ -13,30 +13,35 @@ from pathlib import Path
 
 from scrapy import signals
 
-from newscrawl.drift import STORY_NOT_FOUND_STAT, parsed_articles, story_not_found_share
-from newscrawl.drops import DROP_STAT_PREFIX
-
-WRITTEN_PREFIX = "newscrawl/written/"
-SKIPPED_PREFIX = "newscrawl/skipped/"
-STORY_NOT_FOUND_SHARE_STAT = STORY_NOT_FOUND_STAT + "_share"  # written into last_crawl.json beside the count
+from newscrawl.drift import parsed_articles, story_not_found_share
+from newscrawl.stats_keys import (
+    DROPPED,
+    ERRORS_LOGGED,
+    FINISH_REASON,
+    RENDER,
+    RESPONSES,
+    SKIPPED,
+    STORY_NOT_FOUND,
+    STORY_NOT_FOUND_SHARE,
+    UNHEALTHY,
+    WALL_SECONDS,
+    WRITTEN,
+    under,
+)
 
 
 def summarise(stats: dict) -> dict:
     """The figures a person wants from a stats dict."""
-
-    def under(prefix: str) -> dict:
-        return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
     return {
-        "finish_reason": stats.get("finish_reason"),
-        "pages_fetched": stats.get("response_received_count", 0),
-        "pages_rendered": stats.get("newscrawl/render/pages", 0),
-        "items_written": under(WRITTEN_PREFIX),
-        "items_dropped": under(DROP_STAT_PREFIX + "/"),
-        "pages_skipped": under(SKIPPED_PREFIX),
-        "errors_logged": stats.get("log_count/ERROR", 0),
+        "finish_reason": stats.get(FINISH_REASON),
+        "pages_fetched": stats.get(RESPONSES, 0),
+        "pages_rendered": stats.get(f"{RENDER}/pages", 0),
+        "items_written": under(stats, WRITTEN),
+        "items_dropped": under(stats, DROPPED),
+        "pages_skipped": under(stats, SKIPPED),
+        "errors_logged": stats.get(ERRORS_LOGGED, 0),
         "article_pages": parsed_articles(stats),
-        "story_not_found": stats.get(STORY_NOT_FOUND_STAT, 0),
+        "story_not_found": stats.get(STORY_NOT_FOUND, 0),
         "story_not_found_share": story_not_found_share(stats),
     }
 
@@ -61,17 +66,17 @@ class CrawlSummary:
 
     def spider_closed(self, spider, reason):
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
-        stats.setdefault("finish_reason", reason)
-        stats["newscrawl/wall_seconds"] = round(time.monotonic() - self.started, 3)
+        stats.setdefault(FINISH_REASON, reason)
+        stats[WALL_SECONDS] = round(time.monotonic() - self.started, 3)
         if (share := story_not_found_share(stats)) is not None:  # the layout alarm's figures, 0 included
-            stats.setdefault(STORY_NOT_FOUND_STAT, 0)
-            stats[STORY_NOT_FOUND_SHARE_STAT] = share
+            stats.setdefault(STORY_NOT_FOUND, 0)
+            stats[STORY_NOT_FOUND_SHARE] = share
         self.output_dir.mkdir(parents=True, exist_ok=True)
         stats_path = self.output_dir / "last_crawl.json"
         stats_path.write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
         if self.print_summary:
             summary = summarise(stats)
-            lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats['newscrawl/wall_seconds']} s",
+            lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats[WALL_SECONDS]} s",
                      f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
             for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
                                ("pages skipped", "pages_skipped")):
@@ -80,7 +85,7 @@ class CrawlSummary:
             if summary["article_pages"]:
                 lines.append(f"  story box not found: on {summary['story_not_found']} of {summary['article_pages']} "
                              f"article pages ({summary['story_not_found_share']:.1%})")
-            if stats.get("newscrawl/unhealthy"):
+            if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")
             lines.append(f"  stats:  {stats_path.resolve()}")

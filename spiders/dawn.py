@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
-from newscrawl.drift import STORY_NOT_FOUND_STAT, STORY_PROVEN_PREFIX
 from newscrawl.extraction import (
     article_page,
     listing_links,
@@ -33,6 +32,7 @@ from newscrawl.extraction import (
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
+from newscrawl.stats_keys import DISCOVERED_LINKS, EXTRACTOR, SKIPPED, STORY_NOT_FOUND, STORY_PROVEN
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
 
 
@@ -151,12 +151,12 @@ class DawnSpider(scrapy.Spider):
         fields = page.to_item()
         # every Article counted by extractor and by how its story box was proven: the drift alarms watch the share
         # of generic bodies and of pages without a proven story box (newscrawl.drift)
-        self.crawler.stats.inc_value(f"newscrawl/extractor/{fields['extractor']}")
+        self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
         if (proof := page.locator.proof) is None:
-            self.crawler.stats.inc_value(STORY_NOT_FOUND_STAT)
+            self.crawler.stats.inc_value(STORY_NOT_FOUND)
             self.logger.warning("Story box not found in %s: fields from the page's metadata", response.url)
         else:
-            self.crawler.stats.inc_value(f"{STORY_PROVEN_PREFIX}{proof}")
+            self.crawler.stats.inc_value(f"{STORY_PROVEN}/{proof}")
         if fields["extractor"] != "dawn":
             self.logger.warning("No Dawn story body in %s: body taken by the %s extractor", response.url,
                                 fields["extractor"])
@@ -178,13 +178,13 @@ class DawnSpider(scrapy.Spider):
     def _follow(self, links, response, follow: bool):
         if not follow:
             return
-        self.crawler.stats.inc_value("newscrawl/discovered_links", len(links))
+        self.crawler.stats.inc_value(DISCOVERED_LINKS, len(links))
         for link in links:
             yield self._request(link.url, follow=False, modified=link.modified)
 
     # ---- what did not parse ----------------------------------------------------------------------
     def _skip(self, response, reason: str) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         self.logger.warning("Skipped %s (%s, HTTP %d, %s)", response.url, reason, response.status,
                             response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type")
 
@@ -192,7 +192,7 @@ class DawnSpider(scrapy.Spider):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
-        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         # a missing page is routine (listings link to withdrawn stories); a 5xx or network error is not
         routine = response is not None and response.status in (404, 410)
         self.logger.log(logging.INFO if routine else logging.WARNING, "Skipped %s (%s)", failure.request.url, reason)

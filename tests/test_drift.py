@@ -1,7 +1,7 @@
 """Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
 
-from newscrawl.commands.fixture_store import FIXTURES
-from newscrawl.drift import GENERIC, STORY_NOT_FOUND, drift_findings, generic_share, story_not_found_share
+from newscrawl.drift import GENERIC, NO_STORY_BOX, drift_findings, generic_share, story_not_found_share
+from newscrawl.fixture_library import FIXTURES
 from tests.conftest import SITE, write_mirror
 
 THRESHOLDS = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
@@ -38,7 +38,7 @@ def test_generic_extractions_above_their_share():
 
 def test_pages_without_a_proven_story_box_above_their_share():
     s = stats(**{"newscrawl/story/not_found": 3})  # 3 of 20 article pages
-    assert story_not_found_share(s) == 0.15 and findings(s) == {(STORY_NOT_FOUND, 0.15)}
+    assert story_not_found_share(s) == 0.15 and findings(s) == {(NO_STORY_BOX, 0.15)}
     assert findings(s, max_story_not_found=0.2) == set()
     assert findings(stats(**{"newscrawl/story/not_found": 1})) == set()  # 5% is the threshold, not over it
     [finding] = drift_findings(s, THRESHOLDS, 0.05, 10, 0.05)

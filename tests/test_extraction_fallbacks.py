@@ -9,7 +9,7 @@ from functools import cached_property
 import pytest
 from parsel import Selector
 
-from newscrawl.commands.fixture_store import article_fixtures
+from newscrawl.fixture_library import article_fixtures
 from newscrawl.extraction import (
     ARTICLE_PARSERS,
     DawnArticlePage,

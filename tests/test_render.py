@@ -11,7 +11,7 @@ import re
 import pytest
 from parsel import Selector
 
-from newscrawl.commands.fixture_store import article_mismatches
+from newscrawl.fixture_library import article_mismatches
 from newscrawl.render import BrowserRouter, render_reasons
 from spiders.dawn import page_kind
 from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium

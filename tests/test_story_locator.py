@@ -7,7 +7,7 @@ import json
 import pytest
 from parsel import Selector
 
-from newscrawl.commands.fixture_store import article_fixtures
+from newscrawl.fixture_library import article_fixtures
 from newscrawl.extraction import article_page, parse_article
 from newscrawl.extraction.metadata import PageMetadata
 from newscrawl.extraction.story import StoryLocator

@@ -18,7 +18,7 @@ from parsel import Selector
 from newscrawl.extraction import parse_article, sidebar_teasers
 from newscrawl.items import Article, page_fields
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # group -> (HTML folder, expected-JSON folder), relative to the fixtures folder
 GROUPS = {"site": ("site", "expected"), "variants": ("variants", "expected/variants"),
           "recorded": ("recorded", "expected/recorded")}
