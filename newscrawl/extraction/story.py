@@ -15,10 +15,9 @@ locator therefore PROVES the box, most certain proof first, and returns None rat
 3. `position`: the one innermost box left that names no article, when it holds a body container or most of the
    main column's paragraph text (a lone promo or comments box is not the story).
 
-Boxes are Dawn's `story` blocks, `<article>` elements and schema.org `*Article` items; boxes inside an `aside`, a
-`widget*`, `nav` or `footer`, or inside a box of another article, are never candidates. With no proven story the
-page object takes every field from the page's metadata and the body from the generic extractor, given the main
-column only (`main_column_html`): no aside, widget, navigation or box of another article.
+Boxes are Dawn's `story` blocks, `<article>` elements and schema.org `*Article` items; none inside a sidebar
+(`aside`, `widget*`, `*sidebar*`, `nav`, `footer`) or a box of another article is a candidate. With no proven story
+the fields come from the page's metadata and the body from the generic extractor given the main column only.
 """
 
 from __future__ import annotations
@@ -34,12 +33,11 @@ from parsel import Selector
 from ..urls import article_id_from_url
 from .html import class_tokens, elements_with_class, has_class, text_of
 from .metadata import PageMetadata
-from .vocabulary import body_containers, headline_elements, is_header_element, own_elements
+from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
 
 ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
 # Never the page's story, nor part of its main column: sidebars, widgets, navigation.
 SIDEBAR_TAGS = frozenset({"aside", "nav", "footer"})
-PROOFS = ("id", "headline", "position")
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
@@ -71,11 +69,6 @@ def words(text: str | None) -> tuple[str, ...]:
     return tuple(_WORDS.findall((text or "").casefold()))
 
 
-def story_of(element):
-    """The nearest box around an element, or None."""
-    return next((a for a in element.iterancestors() if is_box(a)), None)
-
-
 class StoryLocator:
     """The page's own story box (`story`), how it was proven (`proof`), its body container (`content`)."""
 
@@ -83,13 +76,19 @@ class StoryLocator:
         self.sel = selector
         self.metadata = metadata
         self.article_id = metadata.article_id
+        self._named: dict = {}  # box -> the article id it names (named_id), read once
 
     # ---- which boxes name which article ----------------------------------------------------------
     def named_id(self, box) -> int | None:
         """The article a box names: its headline's link (its first heading's when it has no headline, then its
         picture's), else its data-id/id; None if it names none."""
-        headings = headline_elements(box, owned_by) or own_elements(
-            box, owned_by, lambda el: el.tag in ("h2", "h3", "h4"))[:1]
+        if box not in self._named:
+            self._named[box] = self._read_named_id(box)
+        return self._named[box]
+
+    def _read_named_id(self, box) -> int | None:
+        headings = (headline_elements(box, owned_by)
+                    or own_elements(box, owned_by, lambda el: True, ".//h2 | .//h3 | .//h4")[:1])
         links = [a for el in headings for a in el.iter("a")]
         links += [a for figure in box.iter("figure") if owned_by(figure, box) for a in figure.iter("a")]
         for link in links:
@@ -104,21 +103,27 @@ class StoryLocator:
         return (named := self.named_id(box)) is not None and named != self.article_id
 
     @cached_property
+    def _all_boxes(self) -> list:
+        """Every box on the page, in page order (an XPath pre-filter, then the exact test)."""
+        found = self.sel.root.xpath("//article | //*[@itemtype] | //*[contains(@class, 'story')]")
+        return [el for el in found if is_box(el)]
+
+    @cached_property
     def _boxes(self) -> list:
         """Every box on the page outside sidebars, in page order."""
-        return [el for el in self.sel.root.iter() if is_box(el)
-                and not is_sidebar(el) and not any(is_sidebar(a) for a in el.iterancestors())]
+        return [el for el in self._all_boxes if not any(is_sidebar(a) for a in [el, *el.iterancestors()])]
 
     @cached_property
     def foreign_boxes(self) -> list:
         """Boxes of other articles (teasers, rails, related boxes) anywhere on the page."""
-        return [el for el in self.sel.root.iter() if is_box(el) and self.is_foreign(el)]
+        return [el for el in self._all_boxes if self.is_foreign(el)]
 
     @cached_property
     def candidates(self) -> list:
         """Boxes that may be the story: outside sidebars, naming no other article, inside no foreign box."""
-        foreign = set(self.foreign_boxes)
-        return [box for box in self._boxes if box not in foreign and not any(a in foreign for a in box.iterancestors())]
+        inside = set(self._boxes)
+        return [box for box in self._boxes if not self.is_foreign(box)
+                and not any(a in inside and self.is_foreign(a) for a in box.iterancestors())]
 
     # ---- the proof -------------------------------------------------------------------------------
     @cached_property
@@ -126,6 +131,8 @@ class StoryLocator:
         """(story box, proof) or (None, None)."""
         named = [box for box in self.candidates if self.named_id(box) == self.article_id]
         if named and self.article_id is not None:
+            if len(named) == 1:
+                return named[0], "id"
             return max(named, key=lambda box: (self._container_in(box) is not None, self._paragraph_text(box))), "id"
         anonymous = [box for box in self.candidates if self.named_id(box) is None]
         titles = {words(t) for t in self.metadata.page_titles()} - {()}
@@ -184,18 +191,15 @@ class StoryLocator:
         """The story's own headline, byline and time elements: never body text, even in a body-less layout."""
         if self.story is None:
             return frozenset()
-        return frozenset(el for el in self.story.iter() if isinstance(el.tag, str) and owned_by(el, self.story)
-                         and (is_header_element(el) or el.tag == "header"))
-
-    def owned(self, elements) -> list:
-        """Those of `elements` that belong to the story itself (no other box, sidebar or widget between)."""
-        return [el for el in elements if self.story is not None and owned_by(el, self.story)]
+        found = self.story.xpath(f"{VOCABULARY_XPATH} | .//header")
+        return frozenset(el for el in found
+                         if (is_header_element(el) or el.tag == "header") and owned_by(el, self.story))
 
     def outside_body(self, elements) -> list:
         """Those of `elements` that belong to the story itself and sit outside its body container."""
         content = self.content
-        return [el for el in self.owned(elements)
-                if content is None or (el is not content and content not in el.iterancestors())]
+        return [el for el in elements if self.story is not None and owned_by(el, self.story)
+                and (content is None or (el is not content and content not in el.iterancestors()))]
 
     def header_elements(self, token: str) -> list:
         """Elements of class `token` that belong to the story itself, outside its body."""

@@ -19,15 +19,20 @@ HEADLINE_ELEMENTS = frozenset({"title", "headline"})
 BYLINE_ELEMENTS = frozenset({"byline"})
 TIME_ELEMENTS = frozenset({"time", "date"})
 BODY_ELEMENTS = frozenset({"content", "body", "text"})
+# Every element a vocabulary can name (a cheap XPath pre-filter; the tests below decide exactly)
+VOCABULARY_XPATH = ".//h1 | .//time | .//a[@rel] | .//*[@itemprop] | .//*[contains(@class, '__')]"
 
 
 def bem_elements(element) -> set[str]:
     """The BEM element names of an element's classes: `post__title` -> title, `media__item--wide` -> item."""
+    if "__" not in (element.get("class") or ""):
+        return set()
     return {token.split("__")[-1].split("--")[0] for token in class_tokens(element) if "__" in token}
 
 
 def itemprop(element) -> set[str]:
-    return set((element.get("itemprop") or "").split())
+    value = element.get("itemprop")
+    return set(value.split()) if value else set()
 
 
 def is_headline(element) -> bool:
@@ -62,10 +67,10 @@ def _in_body(element, box) -> bool:
     return False
 
 
-def own_elements(box, owned_by, test) -> list:
-    """Elements of the box passing `test`, owned by it, outside its body container, in page order."""
-    return [el for el in box.iter() if isinstance(el.tag, str) and el is not box and test(el)
-            and owned_by(el, box) and not _in_body(el, box)]
+def own_elements(box, owned_by, test, xpath: str = VOCABULARY_XPATH) -> list:
+    """Elements of the box (among those `xpath` finds) passing `test`, owned by it, outside its body container,
+    in page order."""
+    return [el for el in box.xpath(xpath) if test(el) and owned_by(el, box) and not _in_body(el, box)]
 
 
 def headline_elements(box, owned_by) -> list:
@@ -81,8 +86,8 @@ def body_containers(box, owned_by) -> list:
     """The box's own body containers, outermost, most telling first: `story__content` (even empty: a script
     fills it), `itemprop=articleBody`, a BEM `*__content`/`*__body`/`*__text` holding paragraphs; none in a
     figure (a caption block is no body)."""
-    found = [el for el in box.iter() if isinstance(el.tag, str) and el is not box and is_body_container(el)
-             and owned_by(el, box) and not _in_body(el, box) and not any(a.tag == "figure" for a in el.iterancestors())
+    found = [el for el in own_elements(box, owned_by, is_body_container)
+             if not any(a.tag == "figure" for a in el.iterancestors())
              and (has_class(el, "story__content") or any(True for _ in el.iter("p", "li")))]
     ranked = (lambda el: has_class(el, "story__content"), lambda el: "articleBody" in itemprop(el), lambda el: True)
     return list(dict.fromkeys(el for rank in ranked for el in found if rank(el)))
