@@ -105,6 +105,26 @@ def test_the_innermost_anonymous_box_is_the_story_and_a_same_id_box_without_body
     assert proof == "id" and item["body"] == "\n\n".join(PARAGRAPHS)
 
 
+def test_a_body_container_left_without_its_box_makes_its_parent_the_candidate():
+    # a layout that dropped the story box but kept the body's name: the container's parent is read as the story
+    orphan = f"<div class='main'><h1>{TITLE}</h1><div class='story__content'>{BODY}</div></div>"
+    proof, item = read(f"<div class='rail'>{teaser()}</div>" + orphan)
+    assert proof == "headline" and item["body"] == "\n\n".join(PARAGRAPHS) and item["extractor"] == "dawn"
+    assert_no_teaser_value(item)
+
+
+def test_a_card_that_is_one_link_to_another_article_is_foreign():
+    card = f"<a href='{OTHER}'><article><h3>Teaser headline</h3><p>Teaser excerpt as the card shows it.</p></article></a>"
+    proof, item = read(card)
+    assert proof is None and item["title"] == TITLE and "Teaser excerpt" not in (item["body"] or "")
+
+
+def test_a_site_name_after_the_headline_in_og_title_still_proves_it():
+    story = f"<article><h1>{TITLE}</h1>{BODY}</article><article><h2>Other box</h2><p>Other words.</p></article>"
+    head = HEAD.replace(f"content='{TITLE}'", f"content='{TITLE} | Dawn'").replace(f"<title>{TITLE} - ", "<title>")
+    assert read(story, head=head)[0] == "headline"
+
+
 def test_the_generic_body_reads_the_main_column_only():
     aside = f"<aside>{teaser()}<p>Aside paragraph that a generic extractor could take.</p></aside>"
     widget = "<div class='widget widget--editorial'><p>Widget paragraph about something else entirely.</p></div>"

@@ -101,4 +101,5 @@ class PageMetadata:
         what a story box's own headline is compared with to prove that it is the page's story."""
         found = [self.meta("og:title"), self.meta("twitter:title"), self.json_ld_text("headline"), self.title_parts[0]]
         found += self.sel.xpath("//head/meta[@itemprop='title']/@content").getall()
-        return [t for t in found if t]
+        # "Headline | Site" and "Headline - Site" name the headline too
+        return [part for t in found if t for part in dict.fromkeys((t, t.split(" | ")[0], t.split(" - ")[0]))]

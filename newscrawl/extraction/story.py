@@ -54,6 +54,11 @@ def is_box(element) -> bool:
             or any(itemtype.rstrip("/").endswith("/" + t) for t in ARTICLE_ITEM_TYPES))
 
 
+def is_strong_body(element) -> bool:
+    """A body container whose name no other block uses: Dawn's `story__content`, schema.org's `articleBody`."""
+    return has_class(element, "story__content") or "articleBody" in (element.get("itemprop") or "").split()
+
+
 def owned_by(element, box) -> bool:
     """True when no other box, sidebar or widget sits between `element` and `box`."""
     node = element.getparent()
@@ -91,6 +96,7 @@ class StoryLocator:
                     or own_elements(box, owned_by, lambda el: True, ".//h2 | .//h3 | .//h4")[:1])
         links = [a for el in headings for a in el.iter("a")]
         links += [a for figure in box.iter("figure") if owned_by(figure, box) for a in figure.iter("a")]
+        links += list(box.iterancestors("a"))[:1]  # a card that is one link as a whole
         for link in links:
             if (found := article_id_from_url(urljoin(self.metadata.url, link.get("href") or ""))) is not None:
                 return found
@@ -104,9 +110,12 @@ class StoryLocator:
 
     @cached_property
     def _all_boxes(self) -> list:
-        """Every box on the page, in page order (an XPath pre-filter, then the exact test)."""
-        found = self.sel.root.xpath("//article | //*[@itemtype] | //*[contains(@class, 'story')]")
-        return [el for el in found if is_box(el)]
+        """Every box on the page, in page order (an XPath pre-filter, then the exact test); and the parent of a
+        `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
+        found = self.sel.root.xpath("//article | //*[@itemtype] | //*[contains(@class, 'story')]"
+                                    " | //*[*[@itemprop='articleBody' or contains(@class, 'story__content')]]")
+        return [el for el in found if is_box(el) or (any(is_strong_body(child) for child in el)
+                                                      and not any(is_box(a) for a in el.iterancestors()))]
 
     @cached_property
     def _boxes(self) -> list:
