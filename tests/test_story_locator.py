@@ -119,6 +119,12 @@ def test_a_card_that_is_one_link_to_another_article_is_foreign():
     assert proof is None and item["title"] == TITLE and "Teaser excerpt" not in (item["body"] or "")
 
 
+def test_a_linked_picture_in_the_body_does_not_make_the_story_foreign():
+    card = f"<figure><a href='{OTHER}'><img src='https://i.dawn.com/x.jpg'></a><figcaption>Read more</figcaption></figure>"
+    story = f"<article><h1>{TITLE}</h1><p>{PARAGRAPHS[0]}</p>{card}<p>{PARAGRAPHS[1]}</p></article>"
+    assert read(story, head=HEAD.replace(TITLE, "An SEO title"))[0] == "position"
+
+
 def test_a_site_name_after_the_headline_in_og_title_still_proves_it():
     story = f"<article><h1>{TITLE}</h1>{BODY}</article><article><h2>Other box</h2><p>Other words.</p></article>"
     head = HEAD.replace(f"content='{TITLE}'", f"content='{TITLE} | Dawn'").replace(f"<title>{TITLE} - ", "<title>")

@@ -85,8 +85,8 @@ class StoryLocator:
 
     # ---- which boxes name which article ----------------------------------------------------------
     def named_id(self, box) -> int | None:
-        """The article a box names: its headline's link (its first heading's when it has no headline, then its
-        picture's), else its data-id/id; None if it names none."""
+        """The article a box names: its headline's link (its first heading's when it has no headline, then its first
+        picture's, then a link around the box), else its data-id/id; None if it names none."""
         if box not in self._named:
             self._named[box] = self._read_named_id(box)
         return self._named[box]
@@ -95,7 +95,9 @@ class StoryLocator:
         headings = (headline_elements(box, owned_by)
                     or own_elements(box, owned_by, lambda el: True, ".//h2 | .//h3 | .//h4")[:1])
         links = [a for el in headings for a in el.iter("a")]
-        links += [a for figure in box.iter("figure") if owned_by(figure, box) for a in figure.iter("a")]
+        # the picture heading the box (a teaser links it), never one among its paragraphs
+        lead = next((el for el in box.iter("figure", "p") if owned_by(el, box)), None)  # before any paragraph
+        links += list(lead.iter("a")) if lead is not None and lead.tag == "figure" else []
         links += list(box.iterancestors("a"))[:1]  # a card that is one link as a whole
         for link in links:
             if (found := article_id_from_url(urljoin(self.metadata.url, link.get("href") or ""))) is not None:
