@@ -78,3 +78,17 @@ def elements_with_class(root, token: str) -> list:
 
 def parse_fragment(markup: str):
     return lxml_html.fromstring(markup)
+
+
+def drop(element) -> None:
+    """Remove an element from its tree, keeping the text that follows it (lxml keeps it in the element's tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

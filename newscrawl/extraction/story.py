@@ -31,7 +31,7 @@ from lxml import etree
 from parsel import Selector
 
 from ..urls import article_id_from_url
-from .html import class_tokens, elements_with_class, has_class, text_of
+from .html import class_tokens, drop, elements_with_class, has_class, text_of
 from .metadata import PageMetadata
 from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
 
@@ -237,16 +237,3 @@ class StoryLocator:
             drop(el)
         return etree.tostring(root, encoding="unicode", method="html")
 
-
-def drop(element) -> None:
-    """Remove an element from its tree, keeping the text that follows it (lxml keeps it in the element's tail)."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
