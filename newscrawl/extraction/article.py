@@ -26,8 +26,8 @@ from .html import text_of
 from .images import bare_images, captioned, story_images
 from .metadata import PageMetadata, first_valid, json_ld_strings
 from .story import StoryLocator, owned_by
-from .vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 from .text import clean, dateline_of, iso_datetime, parse_print_line
+from .vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
 BYLINE_SEPARATORS = re.compile(r"\s*(?:[|,;&]|\band\b)\s*")
