@@ -76,6 +76,23 @@ NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
 
+# ---- distributed mode: many workers, one crawl (newscrawl/distributed.py; docs/SCALING.md) ------------
+
+# redis://host:port/db of the Redis that holds the shared queue, dupefilter, leases, politeness budget and
+# emitted-state. Empty (default): a single-process crawl, nothing below applies.
+NEWSCRAWL_REDIS_URL = ""
+# Names one crawl's frontier (queue, dupefilter, leases) in Redis: workers with the same id share the crawl.
+# Use a new id (or `newscrawl-frontier clear`) for the next crawl: a finished frontier remembers every request.
+NEWSCRAWL_CRAWL_ID = "dawn"
+# This worker's name: its files are articles.<worker>.jsonl and editorial_teasers.<worker>.jsonl. Empty: the
+# host name. Two workers must never share a name; a restarted worker keeps its own.
+NEWSCRAWL_WORKER = ""
+# A request taken by a worker that neither finishes it nor renews its lease (every second) for this long
+# goes back to the queue for another worker (each time counted as one of RETRY_TIMES).
+NEWSCRAWL_LEASE_SECONDS = 60
+# How long a worker waits for an unreachable Redis (retrying every 0.5 s) before a call fails.
+NEWSCRAWL_REDIS_WAIT = 300
+
 # ---- extraction drift alarms (newscrawl/drift.py, run by spidermon when the spider closes) -------------
 
 # Lowest share (0..1) of Articles in which a field must be non-empty (stats newscrawl/coverage/<field>); below
@@ -178,6 +195,8 @@ DOWNLOAD_HANDLERS = {
 }
 ADDONS = {
     "newscrawl.mirror.MirrorAddon": 0,
+    # only with NEWSCRAWL_REDIS_URL: the Redis frontier, the shared budget and Retry-After (docs/SCALING.md)
+    "newscrawl.distributed.DistributedAddon": 10,
 }
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
+from newscrawl.distributed import seed_once
 from newscrawl.extraction import (
     article_page,
     listing_links,
@@ -82,6 +83,8 @@ class DawnSpider(scrapy.Spider):
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
+        if not seed_once(self.crawler):
+            return  # distributed mode: another worker pushed the entries; this one takes work from the queue
         if self.explicit_urls:
             for url in self.explicit_urls:
                 yield self._request(url, follow=False)
