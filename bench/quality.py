@@ -1,10 +1,14 @@
 """Extraction quality benchmark: this project's parser, trafilatura and newspaper4k on every article fixture
 (the offline site's and the layout variants'; pages that need JavaScript are left out).
 
-    .venv/bin/python bench/quality.py              # prints the table, writes bench/quality.json
-    .venv/bin/python bench/quality.py --variants   # the layout variants alone (the redesigns the parser
-                                                   # must survive), with a per-page F1 table;
-                                                   # writes bench/quality-variants.json
+    .venv/bin/python bench/quality.py                                # prints the table, writes output/bench/quality.json
+    .venv/bin/python bench/quality.py --output bench/quality.json    # updates the committed results
+    .venv/bin/python bench/quality.py --variants                     # the layout variants alone, with a per-page
+                                                                     # F1 table; output/bench/quality-variants.json
+    .venv/bin/python bench/quality.py --variants --output bench/quality-variants.json
+
+A run never destroys results: a tool skipped in this run (newspaper4k not installed) keeps the row it has in the
+output file, and the committed bench/quality.json is written only when asked for by --output.
 
 newspaper4k is optional (`pip install -e '.[bench]'`); without it its row says so. Everything runs offline:
 each tool is given the fixture's HTML, never a URL to download.
@@ -34,8 +38,10 @@ import trafilatura  # noqa: E402
 from newscrawl.fixture_library import ArticleFixture, article_fixtures  # noqa: E402
 from newscrawl.extraction import parse_article  # noqa: E402
 
-OUTPUT = Path(__file__).resolve().parent / "quality.json"
-VARIANTS_OUTPUT = Path(__file__).resolve().parent / "quality-variants.json"
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "bench" / "quality.json"  # the figures docs/BENCHMARKS.md shows
+OUTPUT = ROOT / "output" / "bench" / "quality.json"  # a run's default: outside git
+VARIANTS_OUTPUT = ROOT / "output" / "bench" / "quality-variants.json"  # --variants (docs/REDESIGNS.md shows them)
 EXACT_FIELDS = ("title", "authors", "published_at", "published_day", "updated_at", "dateline", "lead_image", "images",
                 "tags")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -156,6 +162,16 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def merged(results: dict, path: Path) -> dict:
+    """This run's rows, plus the rows `path` holds for tools this run skipped (so they are not lost)."""
+    try:
+        before = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    return {name: before[name] if "skipped" in row and "skipped" not in before.get(name, {"skipped": 1}) else row
+            for name, row in results.items()}
+
+
 def per_page_table(results: dict) -> str:
     """Body F1 of each page, one column per tool."""
     tools = [name for name, r in results.items() if "per_page" in r]
@@ -167,14 +183,19 @@ def per_page_table(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Extraction quality: newscrawl vs trafilatura and newspaper4k.")
     parser.add_argument("--variants", action="store_true", help="the layout variants alone, with a per-page table")
-    variants_only = parser.parse_args(argv).variants
-    results = benchmark(fixtures_of(("variants",)) if variants_only else None)
+    parser.add_argument("--output", type=Path, default=None,
+                        help=f"where the results go (default {OUTPUT.relative_to(ROOT)}, with --variants "
+                             f"{VARIANTS_OUTPUT.relative_to(ROOT)}; the committed figures are "
+                             f"{COMMITTED.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    output = args.output or (VARIANTS_OUTPUT if args.variants else OUTPUT)
+    results = merged(benchmark(fixtures_of(("variants",)) if args.variants else None), output)
     print(table(results))
-    if variants_only:
+    if args.variants:
         print("\nbody F1 per page\n" + per_page_table(results))
-    output = VARIANTS_OUTPUT if variants_only else OUTPUT
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written: {output}")
 

@@ -65,13 +65,17 @@ NEWSCRAWL_ARCHIVES = [
     "newspaper/islamabad",
     "newspaper/peshawar",
 ]
-# A guard against a typo in -a since/until asking for decades of archives.
-NEWSCRAWL_MAX_ARCHIVE_DAYS = 366
 
 # Retry-After handling (newscrawl.backoff): the longest pause honoured, and the pause after a 429 that
 # names none, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
+
+# Stop the crawl early (newscrawl/host_health.py) after this many connection failures in a row with no response
+# in between (the host cannot be resolved or reached: finish reason host_unreachable, exit code 8) ...
+NEWSCRAWL_UNREACHABLE_AFTER = 3
+# ... or after this many 403 responses in a row (a Cloudflare ban: finish reason blocked, exit code 9). 0: never.
+NEWSCRAWL_BLOCKED_AFTER = 5
 
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
@@ -201,6 +205,9 @@ ADDONS = {
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
+    # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
+    # the way in, so it sees every failed attempt, retries included (see newscrawl/host_health.py)
+    "newscrawl.host_health.HostHealthMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -218,6 +225,8 @@ ITEM_PIPELINES = {
     # first: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
     "pipelines.coverage.FieldCoveragePipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
+    # Articles published outside -a since/until (linked by a day's archive page) are dropped and counted
+    "pipelines.date_range.DateRangePipeline": 150,
     "pipelines.strip_sidebar.StripSidebarPipeline": 200,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.versioning.VersioningPipeline": 350,
@@ -226,8 +235,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
+    # before CrawlSummary: the progress line is erased before the summary is printed
+    "newscrawl.progress.CrawlProgress": 490,
     "newscrawl.summary.CrawlSummary": 500,
-    "newscrawl.progress.CrawlProgress": 510,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------
