@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
                              f"{COMMITTED.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     output = args.output or (VARIANTS_OUTPUT if args.variants else OUTPUT)
-    results = merged(benchmark(fixtures_of(("variants",)) if args.variants else None), output)
+    results = merged(benchmark(fixtures_of(("variants",))) if args.variants else benchmark(), output)
     print(table(results))
     if args.variants:
         print("\nbody F1 per page\n" + per_page_table(results))

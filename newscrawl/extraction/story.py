@@ -114,10 +114,14 @@ class StoryLocator:
     def _all_boxes(self) -> list:
         """Every box on the page, in page order (an XPath pre-filter, then the exact test); and the parent of a
         `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
-        found = self.sel.root.xpath("//article | //*[@itemtype] | //*[contains(@class, 'story')]"
-                                    " | //*[*[@itemprop='articleBody' or contains(@class, 'story__content')]]")
-        return [el for el in found if is_box(el) or (any(is_strong_body(child) for child in el)
-                                                      and not any(is_box(a) for a in el.iterancestors()))]
+        root = self.sel.root
+        boxes = [el for el in root.xpath("//article | //*[@itemtype] | //*[contains(@class, 'story')]") if is_box(el)]
+        bodies = root.xpath("//*[@itemprop='articleBody' or contains(@class, 'story__content')]")
+        orphans = {el.getparent() for el in bodies if is_strong_body(el) and el.getparent() is not None
+                   and not any(is_box(a) for a in el.iterancestors())}
+        if not orphans:
+            return boxes
+        return [el for el in root.iter() if el in orphans or el in set(boxes)]  # page order
 
     @cached_property
     def _boxes(self) -> list:
