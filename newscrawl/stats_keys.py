@@ -13,6 +13,8 @@ DISCOVERED_LINKS = "newscrawl/discovered_links"  # article links found in listin
 EXTRACTOR = "newscrawl/extractor"  # /<extractor>: Articles by the extractor that gave their body; read by drift
 STORY_PROVEN = "newscrawl/story/proven"  # /<id|headline|position>: article pages by how their story box was proven
 STORY_NOT_FOUND = "newscrawl/story/not_found"  # article pages on which no story box was proven; read by drift
+# sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
+TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 
 # ---- downloading (newscrawl/mirror.py, newscrawl/render.py, newscrawl/backoff.py) ----------------------------------
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>

@@ -8,7 +8,7 @@ import pytest
 from parsel import Selector
 
 from newscrawl.fixture_library import article_fixtures
-from newscrawl.extraction import article_page, parse_article
+from newscrawl.extraction import ParsedArticlePage, parse_article
 from newscrawl.extraction.metadata import PageMetadata
 from newscrawl.extraction.story import StoryLocator
 
@@ -43,8 +43,8 @@ def html(main: str, head: str = HEAD) -> str:
 
 
 def read(main: str, head: str = HEAD):
-    page = article_page(Selector(text=html(main, head)), URL)
-    return page.locator.proof, page.to_item()
+    page = ParsedArticlePage(Selector(text=html(main, head)), URL)
+    return page.story_proof, page.article_fields()
 
 
 def assert_no_teaser_value(item: dict) -> None:

@@ -69,6 +69,11 @@ def owned_by(element, box) -> bool:
     return node is box
 
 
+def story_of(element):
+    """The nearest Dawn `story` box around an element, or None (the layout signature asks it)."""
+    return next((a for a in element.iterancestors() if has_class(a, "story")), None)
+
+
 def words(text: str | None) -> tuple[str, ...]:
     """A headline as its words, case and punctuation aside (curly and straight quotes are alike)."""
     return tuple(_WORDS.findall((text or "").casefold()))
