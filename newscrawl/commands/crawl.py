@@ -16,7 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.verdict import EXIT_CODES, NOT_STARTED, OK, judge
+from newscrawl.verdict import ENDED_EARLY, EXIT_CODES, NOT_STARTED, OK, judge
 
 
 def say(message: str) -> None:
@@ -32,8 +32,14 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("one spider name, e.g. scrapy crawl dawn")
         # before the crawler process starts logging: a bad argument is one line, and nothing else
+        spiders = get_spider_loader(self.settings)
         try:
-            self.check_before_start(get_spider_loader(self.settings).load(args[0]), opts.spargs)
+            spidercls = spiders.load(args[0])
+        except KeyError:
+            say(f"cannot start: no spider named {args[0]!r} (this project has: {', '.join(spiders.list())})")
+            sys.exit(NOT_STARTED)
+        try:
+            self.check_before_start(spidercls, opts.spargs)
         except ValueError as exc:  # BadArgument, MirrorError: the user's to fix
             say(f"cannot start: {exc}")
             sys.exit(NOT_STARTED)
@@ -46,8 +52,11 @@ class Command(ScrapyCrawlCommand):
         self.collect_failure(started, failures)
         self.crawler_process.start()
         if failures or self.crawler_process.bootstrap_failed or getattr(crawler, "stats", None) is None:
-            say(f"cannot start: {failures[0] if failures else 'the crawler did not start'}")
-            self.exitcode = NOT_STARTED
+            # the engine opened the spider (Scrapy's CoreStats records its start): it failed on the way, not at start
+            started_crawling = crawler.stats is not None and crawler.stats.get_value("start_time") is not None
+            self.exitcode = ENDED_EARLY if started_crawling else NOT_STARTED
+            reason = failures[0] if failures else "the crawler did not start"
+            say(f"{'the crawl failed' if started_crawling else 'cannot start'}: {reason}")
             return
         self.exitcode, _ = judge(crawler.stats.get_stats(), crawler.settings)
         if self.exitcode != OK:
