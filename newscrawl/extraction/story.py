@@ -31,7 +31,7 @@ from lxml import etree
 from parsel import Selector
 
 from ..urls import article_id_from_url
-from .html import class_tokens, drop, elements_with_class, has_class, text_of
+from .html import class_test, class_tokens, compiled_xpath, drop, elements_with_class, has_class, text_of
 from .metadata import PageMetadata
 from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
 
@@ -39,6 +39,8 @@ ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "Opinion
 # Never the page's story, nor part of its main column: sidebars, widgets, navigation.
 SIDEBAR_TAGS = frozenset({"aside", "nav", "footer"})
 _WORDS = re.compile(r"\w+", re.UNICODE)
+_BOX_CANDIDATES = compiled_xpath(f"//article | //*[@itemtype] | //@class[{class_test('story', '.')}]/..")
+_ARTICLE_BODIES = compiled_xpath("//@itemprop[contains(., 'articleBody')]/..")
 
 
 def is_sidebar(element) -> bool:
@@ -120,8 +122,8 @@ class StoryLocator:
         """Every box on the page, in page order (an XPath pre-filter, then the exact test); and the parent of a
         `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
         root = self.sel.root
-        boxes = [el for el in root.xpath("//article | //*[@itemtype] | //*[contains(@class, 'story')]") if is_box(el)]
-        bodies = root.xpath("//*[@itemprop='articleBody' or contains(@class, 'story__content')]")
+        boxes = [el for el in _BOX_CANDIDATES(root) if is_box(el)]
+        bodies = elements_with_class(root, "story__content") + _ARTICLE_BODIES(root)
         orphans = {el.getparent() for el in bodies if is_strong_body(el) and el.getparent() is not None
                    and not any(is_box(a) for a in el.iterancestors())}
         if not orphans:
