@@ -23,7 +23,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from .render import RenderDownloader
+from .browser import RenderDownloader
 from .stats_keys import MIRROR, PLAIN_PAGES, REQUESTS_BY_HOST
 from .urls import strip_query
 
@@ -73,7 +73,7 @@ class MirrorDownloadHandler(BaseDownloadHandler):
     The real download goes to NEWSCRAWL_LIVE_DOWNLOAD_HANDLER (Scrapy's HTTP/1.1 handler by default), so
     another handler (scrapy-playwright's, say) can be put behind the mirror switch.
 
-    Requests with meta `playwright: True` go to the browser (newscrawl.render.RenderDownloader) in both modes;
+    Requests with meta `playwright: True` go to the browser (newscrawl.browser.RenderDownloader) in both modes;
     under a mirror the browser's own requests are answered from it too.
     """
 

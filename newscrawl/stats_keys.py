@@ -13,15 +13,18 @@ DISCOVERED_LINKS = "newscrawl/discovered_links"  # article links found in listin
 EXTRACTOR = "newscrawl/extractor"  # /<extractor>: Articles by the extractor that gave their body; read by drift
 STORY_PROVEN = "newscrawl/story/proven"  # /<id|headline|position>: article pages by how their story box was proven
 STORY_NOT_FOUND = "newscrawl/story/not_found"  # article pages on which no story box was proven; read by drift
+SKIPPED_ENTRIES = "newscrawl/skipped_entries"  # /<reason>: feed, sitemap, listing or teaser entries not readable
+PARSER_ERRORS = "newscrawl/parser_errors"  # /<exception>: pages whose parser raised (each also DROPPED/parser_error)
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 
-# ---- downloading (newscrawl/mirror.py, newscrawl/render.py, newscrawl/backoff.py) ----------------------------------
+# ---- downloading (newscrawl/mirror.py, newscrawl/browser.py, newscrawl/backoff.py, newscrawl/truncation.py) --------
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
 PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
 MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
+TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
 STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/host_health.py stopped the crawl
 
 # ---- distributed mode (newscrawl/frontier.py, newscrawl/shared_budget.py; docs/SCALING.md) ----------------------

@@ -22,6 +22,7 @@ from newscrawl.stats_keys import (
     RENDER,
     RESPONSES,
     SKIPPED,
+    SKIPPED_ENTRIES,
     STORY_NOT_FOUND,
     STORY_NOT_FOUND_SHARE,
     UNHEALTHY,
@@ -40,6 +41,7 @@ def summarise(stats: dict) -> dict:
         "items_written": under(stats, WRITTEN),
         "items_dropped": under(stats, DROPPED),
         "pages_skipped": under(stats, SKIPPED),
+        "entries_skipped": under(stats, SKIPPED_ENTRIES),
         "errors_logged": stats.get(ERRORS_LOGGED, 0),
         "article_pages": parsed_articles(stats),
         "story_not_found": stats.get(STORY_NOT_FOUND, 0),
@@ -81,7 +83,7 @@ class CrawlSummary:
             lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats[WALL_SECONDS]} s",
                      f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
             for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
-                               ("pages skipped", "pages_skipped")):
+                               ("pages skipped", "pages_skipped"), ("entries skipped", "entries_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
             if summary["article_pages"]:

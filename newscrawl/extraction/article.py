@@ -24,7 +24,7 @@ from .body import SKIPPED_TAGS, StoryBody
 from .fields import ItemPage, field
 from .html import elements_with_class, has_class, text_of
 from .images import bare_images, captioned, story_images
-from .metadata import PageMetadata, first_valid, json_ld_strings
+from .metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
 from .story import StoryLocator, owned_by, story_of
 from .text import clean, dateline_of, iso_datetime, parse_print_line
 from .vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
@@ -228,5 +228,4 @@ class DawnArticlePage(ItemPage):
         return [tag for t in tags.split(",") if (tag := clean(t))]
 
     def _json_ld_keywords(self) -> list[str]:
-        keywords = self.metadata.json_ld.get("keywords")
-        return [clean(k) for k in (keywords.split(",") if isinstance(keywords, str) else keywords or [])]
+        return json_ld_keywords(self.metadata.json_ld.get("keywords"))

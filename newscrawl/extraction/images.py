@@ -3,8 +3,7 @@ main-column figure that shows the same picture."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
+from ..urls import absolute_url, web_url_problem
 from .html import class_tokens, elements_with_class, owned_by, text_of
 
 LAZY_PLACEHOLDER_PREFIX = "data:"
@@ -23,10 +22,12 @@ def is_embed(figure) -> bool:
 
 
 def image_url(img, page_url: str) -> str | None:
-    """The real picture of an `img` (a lazy-loaded one's `data-src`, not its placeholder), absolute."""
+    """The real picture of an `img` (a lazy-loaded one's `data-src`, not its placeholder), absolute; None for an
+    unreadable or non-web URL (a flipped byte: "\x05ttps://" is no image of the article)."""
     src = next((s for s in (img.get("data-src"), img.get("src"))
                 if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
-    return urljoin(page_url, src.strip()) if src else None
+    url = absolute_url(page_url, src) if src else None
+    return url if url and web_url_problem(url) is None else None
 
 
 def caption_of(figure) -> str | None:
@@ -65,5 +66,6 @@ def captioned(images: list[dict], root, page_url: str, in_main_column) -> list[d
 
 def bare_images(urls: list[str | None], page_url: str) -> list[dict]:
     """Images named outside the story (og:image, JSON-LD): no caption; never the site's default card."""
-    found = [urljoin(page_url, u) for u in urls if u and SITE_IMAGE_PATH not in u]
-    return [{"url": u, "caption": None} for u in dict.fromkeys(found) if u.startswith(("http://", "https://"))]
+    found = [url for u in urls if isinstance(u, str) and SITE_IMAGE_PATH not in u
+             and (url := absolute_url(page_url, u)) and web_url_problem(url) is None]
+    return [{"url": u, "caption": None} for u in dict.fromkeys(found)]
