@@ -25,12 +25,11 @@ from __future__ import annotations
 import copy
 import re
 from functools import cached_property
-from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
 
-from ..urls import article_id_from_url
+from ..urls import absolute_url, article_id_from_url
 from .html import class_test, class_tokens, compiled_xpath, drop, elements_with_class, has_class, text_of
 from .metadata import PageMetadata
 from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
@@ -107,7 +106,7 @@ class StoryLocator:
         links += list(lead.iter("a")) if lead is not None and lead.tag == "figure" else []
         links += list(box.iterancestors("a"))[:1]  # a card that is one link as a whole
         for link in links:
-            if (found := article_id_from_url(urljoin(self.metadata.url, link.get("href") or ""))) is not None:
+            if (found := article_id_from_url(absolute_url(self.metadata.url, link.get("href")))) is not None:
                 return found
         for attribute in ("data-id", "id"):
             if (value := (box.get(attribute) or "").strip()).isdigit():
