@@ -20,8 +20,9 @@ from pathlib import Path
 from newscrawl.clock import utc_now
 from newscrawl.distributed import worker_file
 from newscrawl.lock import LOCKS_HELD_ENV, Locked, take_locks
-from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEMENT, FINISH_REASON, HTTP_STATUS, REQUESTS,
-                                  RESPONSES, VERSIONING, WRITTEN, under)
+from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEMENT, FINISH_REASON, HTTP_STATUS,
+                                  REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
+                                  under)
 from newscrawl.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
     BLOCKED,
     DRIFT,
@@ -132,6 +133,8 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "http_status": under(stats, HTTP_STATUS),
         "coverage": under(stats, COVERAGE),
         "feed_agreement": under(stats, FEED_AGREEMENT),
+        "story_not_found": {"pages": stats.get(STORY_NOT_FOUND, 0),
+                            "share": stats.get(STORY_NOT_FOUND_SHARE)},
         "verdicts": verdicts,
     }
 

@@ -60,10 +60,10 @@ def test_waiting_copies_are_bounded(monitor):
 def test_disagreement_above_its_share_is_a_drift_finding():
     stats = {"newscrawl/coverage_articles": 40, "newscrawl/feed_agreement/compared": 30,
              "newscrawl/feed_agreement/below_share": 0.1}
-    [finding] = drift_findings(stats, {}, 1.0, 10, 0.05)
+    [finding] = drift_findings(stats, {}, 1.0, 10, max_disagreement=0.05)
     assert (finding.field, finding.share) == ("feed_agreement", 0.1)
-    assert not drift_findings({**stats, "newscrawl/feed_agreement/below_share": 0.03}, {}, 1.0, 10, 0.05)
-    assert not drift_findings({**stats, "newscrawl/feed_agreement/compared": 9}, {}, 1.0, 10, 0.05)  # too few
+    assert not drift_findings({**stats, "newscrawl/feed_agreement/below_share": 0.03}, {}, 1.0, 10, max_disagreement=0.05)
+    assert not drift_findings({**stats, "newscrawl/feed_agreement/compared": 9}, {}, 1.0, 10, max_disagreement=0.05)  # too few
 
 
 def feed_ids() -> set[int]:
