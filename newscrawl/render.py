@@ -17,7 +17,7 @@ Signs that a page needs rendering (all from the markup vocabulary of ../shared/D
 
 Only HTML pages (articles and listings) are ever rendered; feeds, sitemaps and robots.txt never are.
 
-The browser side (`RenderDownloader`, used by newscrawl.mirror.MirrorDownloadHandler for `playwright` requests):
+The browser side (`RenderDownloader`, used by newscrawl.routing_handler.RoutingDownloadHandler for `playwright` requests):
 the scrapy-playwright handler is built on the first render only, so a crawl that renders nothing never starts
 Playwright or a browser. Each page's requests are routed: images, fonts and media are aborted; requests for
 NEWSCRAWL_RENDER_HOSTS are answered from the mirror under NEWSCRAWL_MIRROR (else passed on to the network

@@ -24,8 +24,21 @@ NEWSCRAWL_OUTPUT_DIR = "output"
 # (a URL not listed answers 404) and no politeness delay applies. Empty: crawl the live site.
 NEWSCRAWL_MIRROR = ""
 
-# The download handler used for real downloads when no mirror is set.
+# The download handler used for real downloads when no mirror or archive is set.
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+
+# ---- WARC archives (newscrawl/archive/; docs/ARCHIVES.md) ---------------------------------------------
+
+# Where every download is recorded as gzip WARC files. "auto": <NEWSCRAWL_OUTPUT_DIR>/warc for a live crawl,
+# nothing for a mirror or archive replay; empty or 0: record nothing; else the directory.
+NEWSCRAWL_WARC_DIR = "auto"
+# A WARC file is closed (and a new one started) once it reaches this many bytes.
+NEWSCRAWL_WARC_MAX_BYTES = 1_000_000_000
+# Replay: WARC files, globs or directories (comma-separated; .warc and .warc.gz, ours or anyone's). When set,
+# every request is answered from them (unknown URLs answer 404) and no politeness delay applies.
+NEWSCRAWL_REPLAY = ""
+# Replay the capture nearest this time (YYYY-MM-DDTHH:MM:SS, UTC unless an offset is given); empty: the latest.
+NEWSCRAWL_REPLAY_AT = ""
 
 # Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by
 # -a since/until when given) ...
@@ -169,11 +182,13 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # ---- components ------------------------------------------------------------------------------------
 
 DOWNLOAD_HANDLERS = {
-    "http": "newscrawl.mirror.MirrorDownloadHandler",
-    "https": "newscrawl.mirror.MirrorDownloadHandler",
+    # browser, mirror/archive or live, and the WARC recorder (newscrawl/routing_handler.py)
+    "http": "newscrawl.routing_handler.RoutingDownloadHandler",
+    "https": "newscrawl.routing_handler.RoutingDownloadHandler",
 }
 ADDONS = {
-    "newscrawl.mirror.MirrorAddon": 0,
+    # no politeness delay and no name lookups when offline (mirror or WARC replay)
+    "newscrawl.offline.OfflineAddon": 0,
 }
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
