@@ -7,6 +7,8 @@ Arguments (all optional; see README "Spider arguments"):
   -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
   -a refresh=1                             re-download articles the state store already holds (see
                                            newscrawl/incremental.py); only changed ones are emitted again
+  -a from_archive=1                        re-extract: every article captured in NEWSCRAWL_REPLAY, no discovery
+                                           (implies refresh: only changed articles are emitted, as new versions)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
+from newscrawl.archive.replay import load_archive
 from newscrawl.extraction import (
     listing_links,
     listing_teasers,
@@ -52,9 +55,12 @@ class DawnSpider(scrapy.Spider):
     allowed_domains = [SITE_HOST]
 
     def __init__(self, since: str | None = None, until: str | None = None, urls: str | None = None,
-                 url_file: str | None = None, refresh: str | None = None, **kwargs):
+                 url_file: str | None = None, refresh: str | None = None, from_archive: str | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
-        self.refresh = (refresh or "").strip().lower() not in ("", "0", "false", "no")
+        self.from_archive = (from_archive or "").strip().lower() not in ("", "0", "false", "no")
+        # re-extraction downloads (from the archive) what the store holds, and emits only what changed
+        self.refresh = self.from_archive or (refresh or "").strip().lower() not in ("", "0", "false", "no")
         self.since = parse_day(since, "since") if since else None
         self.until = parse_day(until, "until") if until else None
         if self.since and self.until and self.since > self.until:
@@ -81,6 +87,10 @@ class DawnSpider(scrapy.Spider):
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
+        if self.from_archive:
+            for url in self.archive_article_urls():
+                yield self._request(url, follow=False)
+            return
         if self.explicit_urls:
             for url in self.explicit_urls:
                 yield self._request(url, follow=False)
@@ -93,6 +103,16 @@ class DawnSpider(scrapy.Spider):
             yield self._request(url, follow=True)
         for url in self.archive_urls():
             yield self._request(url, follow=True)
+
+    def archive_article_urls(self) -> list[str]:
+        """-a from_archive: one URL per article id captured in the replayed WARC files."""
+        settings = self.crawler.settings
+        if not settings.get("NEWSCRAWL_REPLAY"):
+            raise ValueError("-a from_archive=1 needs -s NEWSCRAWL_REPLAY=WARC files, globs or directories")
+        archive = load_archive(settings.get("NEWSCRAWL_REPLAY"), settings.get("NEWSCRAWL_REPLAY_AT") or None)
+        urls = archive.article_urls()
+        self.logger.info("Re-extracting the %d articles captured in the archive", len(urls))
+        return urls
 
     def archive_urls(self) -> list[str]:
         if not self.dated:

@@ -182,10 +182,11 @@ class CaptureIndex:
         return same_digest[-1] if same_digest else None
 
     def article_urls(self) -> list[str]:
-        """One URL per article id with a plain capture: the URL of its latest capture."""
+        """One URL per article id with a plain capture of the page (not a 404 or other error answer): the URL
+        of its latest such capture."""
         urls = []
         for key, captures in sorted(self.by_key.items()):
-            plain = [c for c in captures if not c.rendered]
-            if key.startswith("article:") and plain:
-                urls.append(plain[-1].url)
+            pages = [c for c in captures if not c.rendered and (c.status is None or c.status < 400)]
+            if key.startswith("article:") and pages:
+                urls.append(pages[-1].url)
         return urls
