@@ -37,14 +37,18 @@ def records(path) -> list:
 def recorded(tmp_path_factory):
     base = tmp_path_factory.mktemp("warc")
     warc_dir = base / "warc"
+    # one request at a time in the recorded crawl and its replay: a teaser's first_seen_on is the first page
+    # that showed it, so the two crawls must visit pages in the same order
+    one_at_a_time = {"CONCURRENT_REQUESTS": "1"}
     with LocalSite(SITE) as site:
-        first = run_crawl(base / "first", mirror=None,
-                          settings=live_settings(site, NEWSCRAWL_WARC_DIR=warc_dir, NEWSCRAWL_WARC_MAX_BYTES=MAX_BYTES))
+        first = run_crawl(base / "first", mirror=None, settings=live_settings(
+            site, NEWSCRAWL_WARC_DIR=warc_dir, NEWSCRAWL_WARC_MAX_BYTES=MAX_BYTES, **one_at_a_time))
         files_after_first = sorted(warc_dir.glob("*.warc.gz"))
         # the same crawl again, same store and WARC directory: the site has not changed
         second = run_crawl(base / "first", mirror=None, settings=live_settings(site, NEWSCRAWL_WARC_DIR=warc_dir))
         served = len(site.requests)
-        replayed = run_crawl(base / "replayed", mirror=None, settings={"NEWSCRAWL_REPLAY": warc_dir, "NEWSCRAWL_RENDER": "0"})
+        replayed = run_crawl(base / "replayed", mirror=None, settings={"NEWSCRAWL_REPLAY": warc_dir, "NEWSCRAWL_RENDER": "0",
+                                                                          **one_at_a_time})
         assert len(site.requests) == served  # the replay sent the server nothing
     return {"first": first, "second": second, "replayed": replayed, "dir": warc_dir,
             "first_files": files_after_first, "site_requests": served}
