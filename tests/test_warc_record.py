@@ -21,9 +21,9 @@ from tests.local_site import MARKER, LocalSite
 MAX_BYTES = 300_000  # small, so that the first crawl rotates its files
 
 
-def live_settings(site: LocalSite, **more) -> dict:
+def live_settings(site: LocalSite | None, **more) -> dict:
     return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.local_site.MappedDownloadHandler",
-            "TEST_SITE_ADDRESS": site.address, "NEWSCRAWL_RENDER": "0", "DOWNLOAD_DELAY": "0",
+            "TEST_SITE_ADDRESS": site.address if site else "", "NEWSCRAWL_RENDER": "0", "DOWNLOAD_DELAY": "0",
             "AUTOTHROTTLE_ENABLED": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "8", **more}
 
 
