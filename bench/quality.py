@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trafilatura  # noqa: E402
 
-from newscrawl.commands.fixture_store import ArticleFixture, article_fixtures  # noqa: E402
+from newscrawl.fixture_library import ArticleFixture, article_fixtures  # noqa: E402
 from newscrawl.extraction import parse_article  # noqa: E402
 
 OUTPUT = Path(__file__).resolve().parent / "quality.json"

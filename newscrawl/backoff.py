@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.utils.asyncio import call_later
 
+from .stats_keys import BACKOFF
+
 logger = logging.getLogger(__name__)
 
 BACKOFF_STATUSES = frozenset({429, 503})
@@ -76,7 +78,7 @@ class RetryAfterMiddleware:
             if slot.latercall:
                 slot.latercall.cancel()
             slot.latercall = call_later(seconds, downloader._latercall, slot)
-        self.crawler.stats.inc_value(f"newscrawl/backoff/{response.status}")
+        self.crawler.stats.inc_value(f"{BACKOFF}/{response.status}")
         logger.warning("%s answered %d: pausing requests to %s for %.1f s",
                        request.url, response.status, urlsplit(request.url).netloc, seconds)
 

@@ -4,7 +4,7 @@ that tells the scheduler whether it went well (`scrapy crawl` itself exits 0 eve
     newscrawl-cron [-a NAME=VALUE]... [-s NAME=VALUE]... [--timeout SECONDS]
 
 -a and -s go to `scrapy crawl dawn` unchanged. The run record is appended to `<NEWSCRAWL_OUTPUT_DIR>/runs.jsonl`.
-Exit codes (README "Scheduled crawls"): see EXIT_CODES; when several apply, the first in that order wins.
+Exit codes (docs/CRON.md): see EXIT_CODES; when several apply, the first in that order wins.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from newscrawl.extraction.text import utc_now
+from newscrawl.stats_keys import (COVERAGE, DOWNLOAD_EXCEPTIONS, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS,
+                                  INCREMENTAL, REQUESTS, RESPONSES, UNHEALTHY, VERSIONING, WRITTEN, under)
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 EXIT_CODES = {
@@ -125,30 +127,26 @@ def run_crawl(args: argparse.Namespace) -> tuple[int | None, bool]:
             signal.signal(signum, handler)
 
 
-def under(stats: dict, prefix: str) -> dict:
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
-
 def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) -> tuple[int, dict]:
     """The exit code and the health verdicts of one crawl, from its stats (None: it wrote none)."""
     if stats is None:
         killed = stopped or (returncode is not None and returncode < 0)
         code = ENDED_EARLY if killed else NOT_STARTED
         return code, {"started": killed, "finished": False}
-    statuses = {int(k): v for k, v in under(stats, "downloader/response_status_count/").items()}
-    requests = stats.get("downloader/request_count", 0)
-    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get("downloader/exception_count", 0)
+    statuses = {int(k): v for k, v in under(stats, HTTP_STATUS).items()}
+    requests = stats.get(REQUESTS, 0)
+    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get(DOWNLOAD_EXCEPTIONS, 0)
     bans = statuses.get(403, 0) + statuses.get(429, 0)
-    written = sum(under(stats, "newscrawl/written/").values())
+    written = sum(under(stats, WRITTEN).values())
     verdicts = {
         "started": True,
-        "finished": stats.get("finish_reason") == "finished" and returncode == 0 and not stopped,
+        "finished": stats.get(FINISH_REASON) == "finished" and returncode == 0 and not stopped,
         "error_rate": round(errors / requests, 4) if requests else 0.0,
         "errors_ok": (errors / requests if requests else 0.0) <= settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE"),
         "bans": bans,
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
-        "drift_ok": not stats.get("newscrawl/unhealthy"),
-        "new_items_ok": not (stats.get("newscrawl/incremental/unseen", 0) > 0 and written == 0),
+        "drift_ok": not stats.get(UNHEALTHY),
+        "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
     }
     if not verdicts["finished"]:
         code = ENDED_EARLY
@@ -172,16 +170,16 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "exit_meaning": EXIT_CODES[code],
         "spider_args": args.spider_args,
         "settings": args.settings,
-        "finish_reason": stats.get("finish_reason"),
-        "pages": stats.get("response_received_count", 0),
-        "requests": stats.get("downloader/request_count", 0),
-        "items_by_type": under(stats, "newscrawl/written/"),
-        "new": under(stats, "newscrawl/versioning/new/"),
-        "updated": under(stats, "newscrawl/versioning/updated/"),
-        "drops_by_reason": under(stats, "newscrawl/dropped/"),
-        "errors": stats.get("log_count/ERROR", 0),
-        "http_status": under(stats, "downloader/response_status_count/"),
-        "coverage": under(stats, "newscrawl/coverage/"),
+        "finish_reason": stats.get(FINISH_REASON),
+        "pages": stats.get(RESPONSES, 0),
+        "requests": stats.get(REQUESTS, 0),
+        "items_by_type": under(stats, WRITTEN),
+        "new": under(stats, f"{VERSIONING}/new"),
+        "updated": under(stats, f"{VERSIONING}/updated"),
+        "drops_by_reason": under(stats, DROPPED),
+        "errors": stats.get(ERRORS_LOGGED, 0),
+        "http_status": under(stats, HTTP_STATUS),
+        "coverage": under(stats, COVERAGE),
         "verdicts": verdicts,
     }
 

@@ -17,15 +17,11 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from pipelines.coverage import COUNT_STAT as COVERAGE_COUNT_STAT
-from pipelines.coverage import STAT_PREFIX as COVERAGE_PREFIX
+from .stats_keys import COVERAGE, COVERAGE_ARTICLES, DRIFT, EXTRACTOR, UNHEALTHY, under
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_PREFIX = "newscrawl/extractor/"  # Articles counted by the extractor that gave their body (the spider)
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
-UNHEALTHY_STAT = "newscrawl/unhealthy"
-DRIFT_PREFIX = "newscrawl/drift/"
 
 
 @dataclass(frozen=True)
@@ -42,15 +38,15 @@ class Finding:
 
 def article_count(stats: dict) -> int:
     """Articles judged: every one the parser produced (pipelines/coverage.py counts them before Validate)."""
-    return stats.get(COVERAGE_COUNT_STAT, 0)
+    return stats.get(COVERAGE_ARTICLES, 0)
 
 
 def field_share(stats: dict, field: str) -> float | None:
-    return stats.get(COVERAGE_PREFIX + field)
+    return stats.get(f"{COVERAGE}/{field}")
 
 
 def generic_share(stats: dict) -> float | None:
-    counts = {k[len(EXTRACTOR_PREFIX):]: v for k, v in stats.items() if k.startswith(EXTRACTOR_PREFIX)}
+    counts = under(stats, EXTRACTOR)
     total = sum(counts.values())
     return round(counts.get("generic", 0) / total, 4) if total else None
 
@@ -90,8 +86,8 @@ class MarkUnhealthy(Action):
         stats = self.data.crawler.stats
         for finding in crawl_findings(self.data.crawler):
             logger.error("Extraction drift: %s", finding.message())
-            stats.set_value(DRIFT_PREFIX + finding.field, finding.share)
-        stats.set_value(UNHEALTHY_STAT, True)
+            stats.set_value(f"{DRIFT}/{finding.field}", finding.share)
+        stats.set_value(UNHEALTHY, True)
 
 
 class DriftMonitorSuite(MonitorSuite):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-DROP_STAT_PREFIX = "newscrawl/dropped"
+from .stats_keys import DROPPED
 
 
 def item_type(item) -> str:
@@ -17,6 +17,6 @@ def drop(stats, reason: str, item, detail: str, log_level: str = "WARNING") -> D
 
     Scrapy logs the DropItem message (at `log_level`) with the item; the message names the URL.
     """
-    stats.inc_value(f"{DROP_STAT_PREFIX}/{reason}")
+    stats.inc_value(f"{DROPPED}/{reason}")
     url = ItemAdapter(item).get("url") or ItemAdapter(item).get("first_seen_on")
     return DropItem(f"{item_type(item)} {url}: {detail} [{reason}]", log_level=log_level)

@@ -28,9 +28,10 @@ from scrapy.dupefilters import RFPDupeFilter
 
 from .items import Article
 from .state import MISSING, REJECTED, parse_time, state_for
+from .stats_keys import INCREMENTAL
 from .urls import article_id_from_url
 
-STAT = "newscrawl/incremental"
+STAT = INCREMENTAL
 logger = logging.getLogger(__name__)
 
 

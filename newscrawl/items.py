@@ -1,12 +1,21 @@
 """The two item types this project emits. Both are dataclasses, which itemadapter supports.
 
-Field meanings are documented in README.md ("Output fields"). A field left at its default means
+Field meanings are documented in docs/OUTPUT.md. A field left at its default means
 "the page did not give it"; the Validate pipeline decides which of those are fatal.
+
+`Article` is the one declaration of the article fields: each field the page gives has one `@field` method of that
+name on the page object (newscrawl/extraction/fields.py checks it when the class is defined); a field the page does
+not give carries `NOT_FROM_PAGE` and is set by whoever knows it (the spider, a pipeline). The fixture library and the
+tests derive their field lists from here with `page_fields()`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
+
+# dataclass field metadata: the page object does not give this field
+NOT_FROM_PAGE = {"from_page": False}
 
 
 @dataclass
@@ -25,10 +34,10 @@ class Article:
     images: list[dict] = field(default_factory=list)  # [{"url": ..., "caption": ... or None}]
     tags: list[str] = field(default_factory=list)
     language: str = "en"
-    fetched_at: str | None = None  # ISO 8601 UTC
+    fetched_at: str | None = field(default=None, metadata=NOT_FROM_PAGE)  # ISO 8601 UTC, set by the spider
     content_hash: str | None = None  # sha256 of title + body
     extractor: str = "dawn"  # "dawn", or "generic" when the fallback extractor supplied the body
-    version: int = 1  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
+    version: int = field(default=1, metadata=NOT_FROM_PAGE)  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
 
 
 @dataclass
@@ -49,3 +58,9 @@ REQUIRED_FIELDS: dict[type, tuple[str, ...]] = {
     Article: ("url", "article_id", "title", "published_at", "body"),
     EditorialTeaser: ("url", "article_id", "title"),
 }
+
+
+@cache
+def page_fields(item_class: type) -> tuple[str, ...]:
+    """The fields of an item class that its page object gives, in declaration order."""
+    return tuple(f.name for f in fields(item_class) if f.metadata.get("from_page", True))

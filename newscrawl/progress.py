@@ -10,16 +10,15 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from .drops import DROP_STAT_PREFIX
-from .summary import WRITTEN_PREFIX
+from .stats_keys import DROPPED, RESPONSES, WRITTEN
 
 
 def progress_line(stats: dict, pages_per_minute: float) -> str:
     def total(prefix: str) -> int:
         return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
-    return (f"newscrawl: {stats.get('response_received_count', 0)} pages, {total(WRITTEN_PREFIX)} items written, "
-            f"{total(DROP_STAT_PREFIX + '/')} dropped, {pages_per_minute:.0f} pages/min")
+    return (f"newscrawl: {stats.get(RESPONSES, 0)} pages, {total(WRITTEN + '/')} items written, "
+            f"{total(DROPPED + '/')} dropped, {pages_per_minute:.0f} pages/min")
 
 
 class CrawlProgress:
@@ -47,7 +46,7 @@ class CrawlProgress:
 
     def show(self, end: str = "") -> None:
         stats = self.crawler.stats.get_stats()
-        pages = stats.get("response_received_count", 0)
+        pages = stats.get(RESPONSES, 0)
         rate = (pages - self.last_pages) * 60 / self.interval
         self.last_pages = pages
         # \r and "erase to end of line": the next refresh overwrites this one

@@ -38,11 +38,12 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from .extraction import DawnArticlePage
 from .extraction.html import elements_with_class, has_class
+from .stats_keys import DROPPED, RENDER
 
 logger = logging.getLogger(__name__)
 
-STAT = "newscrawl/render"
-DROP_STAT = "newscrawl/dropped/needs_render"
+STAT = RENDER
+DROP_STAT = f"{DROPPED}/needs_render"
 RENDERED_META = "newscrawl_rendered"  # on a request sent to the browser: the reasons it was sent
 
 # What the render waits for (attached to the DOM), by reason: the part the plain HTML lacked.

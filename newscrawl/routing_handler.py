@@ -27,6 +27,7 @@ from .archive.recorder import WarcRecorder
 from .archive.replay import Archive
 from .offline import is_offline, offline_source
 from .render import RenderDownloader
+from .stats_keys import MIRROR, PLAIN_PAGES, REPLAY, REQUESTS_BY_HOST
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +57,14 @@ class RoutingDownloadHandler(BaseDownloadHandler):
         settings = crawler.settings
         self.stats = crawler.stats
         self.source = offline_source(settings)
-        self.source_name = "replay" if isinstance(self.source, Archive) else "mirror"
+        self.replaying = isinstance(self.source, Archive)
+        self.source_stat = REPLAY if self.replaying else MIRROR
         self.render = RenderDownloader(crawler, self.source)  # starts no browser until a page needs one
         self._live = None
         if self.source is None:
             live_cls = load_object(settings.get("NEWSCRAWL_LIVE_DOWNLOAD_HANDLER") or HTTP11DownloadHandler)
             self._live = build_from_crawler(live_cls, crawler)
-        elif self.source_name == "mirror":
+        elif not self.replaying:
             logger.info("Offline replay: answering every request from %s (%d URLs)",
                         self.source.directory, len(self.source.entries))
         self.recorder = None
@@ -74,7 +76,7 @@ class RoutingDownloadHandler(BaseDownloadHandler):
                                          stats=self.stats)
 
     async def download_request(self, request):
-        self.stats.inc_value(f"newscrawl/requests_by_host/{urlsplit(request.url).netloc}")
+        self.stats.inc_value(f"{REQUESTS_BY_HOST}/{urlsplit(request.url).netloc}")
         if request.meta.get("playwright"):
             response = self._recorded_render(request)
             if response is not None:
@@ -82,23 +84,23 @@ class RoutingDownloadHandler(BaseDownloadHandler):
             response = await self.render.download(request)
             self._record(request, response, rendered_by=RENDERER)
             return response
-        self.stats.inc_value("newscrawl/plain/pages")
+        self.stats.inc_value(PLAIN_PAGES)
         if self._live is not None:
             response = await self._live.download_request(request)
         else:
             status, headers, body = self.source.answer(request.url)
-            self.stats.inc_value(f"newscrawl/{self.source_name}/{'hit' if status != 404 or body else 'miss'}")
+            self.stats.inc_value(f"{self.source_stat}/{'hit' if status != 404 or body else 'miss'}")
             response = build_response(request, status, headers, body)
         self._record(request, response)
         return response
 
     def _recorded_render(self, request):
-        if self.source_name != "replay" or self.source is None:
+        if not self.replaying:
             return None
         answer = self.source.answer_rendered(request.url)
         if answer is None:
             return None
-        self.stats.inc_value("newscrawl/replay/rendered")
+        self.stats.inc_value(f"{REPLAY}/rendered")
         return build_response(request, *answer)
 
     def _record(self, request, response, rendered_by: str | None = None) -> None:

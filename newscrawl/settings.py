@@ -1,4 +1,4 @@
-"""Settings of the newscrawl project. Every setting is documented where it is defined; README lists them.
+"""Settings of the newscrawl project. Every setting is documented where it is defined; docs/SETTINGS.md lists them.
 
 Override any of them with `-s NAME=VALUE` on the command line.
 """
@@ -104,7 +104,7 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.drift.DriftMonitorSuite"]
 # Project commands: `scrapy savefixture URL [--name NAME]` and `scrapy savefixture --check`.
 COMMANDS_MODULE = "newscrawl.commands"
 
-# ---- scheduled crawls (README "Scheduled crawls") -----------------------------------------------------------
+# ---- scheduled crawls (docs/CRON.md) -----------------------------------------------------------
 
 # The SQLite store of what earlier crawls emitted (newscrawl/state.py): a rerun fetches and emits only what is
 # new or changed. Empty: no store; every crawl fetches and emits everything, Articles as version 1.
@@ -122,7 +122,7 @@ NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.1
 # ... or when more than this many responses are 403/429 (Cloudflare bans, rate limits).
 NEWSCRAWL_HEALTH_MAX_BANS = 3
 
-# ---- JavaScript pages (newscrawl/render.py; README "JavaScript pages") -------------------------------
+# ---- JavaScript pages (newscrawl/render.py; docs/RENDERING.md) -------------------------------
 
 # Render pages whose plain HTML lacks what the items need (empty body container, live-updates page, empty
 # editorial sidebar) in Chromium through scrapy-playwright. Off (0): such a page is dropped and counted under

@@ -13,26 +13,30 @@ from pathlib import Path
 
 from scrapy import signals
 
-from newscrawl.drops import DROP_STAT_PREFIX
-
-WRITTEN_PREFIX = "newscrawl/written/"
-SKIPPED_PREFIX = "newscrawl/skipped/"
+from newscrawl.stats_keys import (
+    DROPPED,
+    ERRORS_LOGGED,
+    FINISH_REASON,
+    RENDER,
+    RESPONSES,
+    SKIPPED,
+    UNHEALTHY,
+    WALL_SECONDS,
+    WRITTEN,
+    under,
+)
 
 
 def summarise(stats: dict) -> dict:
     """The figures a person wants from a stats dict."""
-
-    def under(prefix: str) -> dict:
-        return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
     return {
-        "finish_reason": stats.get("finish_reason"),
-        "pages_fetched": stats.get("response_received_count", 0),
-        "pages_rendered": stats.get("newscrawl/render/pages", 0),
-        "items_written": under(WRITTEN_PREFIX),
-        "items_dropped": under(DROP_STAT_PREFIX + "/"),
-        "pages_skipped": under(SKIPPED_PREFIX),
-        "errors_logged": stats.get("log_count/ERROR", 0),
+        "finish_reason": stats.get(FINISH_REASON),
+        "pages_fetched": stats.get(RESPONSES, 0),
+        "pages_rendered": stats.get(f"{RENDER}/pages", 0),
+        "items_written": under(stats, WRITTEN),
+        "items_dropped": under(stats, DROPPED),
+        "pages_skipped": under(stats, SKIPPED),
+        "errors_logged": stats.get(ERRORS_LOGGED, 0),
     }
 
 
@@ -56,20 +60,20 @@ class CrawlSummary:
 
     def spider_closed(self, spider, reason):
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
-        stats.setdefault("finish_reason", reason)
-        stats["newscrawl/wall_seconds"] = round(time.monotonic() - self.started, 3)
+        stats.setdefault(FINISH_REASON, reason)
+        stats[WALL_SECONDS] = round(time.monotonic() - self.started, 3)
         self.output_dir.mkdir(parents=True, exist_ok=True)
         stats_path = self.output_dir / "last_crawl.json"
         stats_path.write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
         if self.print_summary:
             summary = summarise(stats)
-            lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats['newscrawl/wall_seconds']} s",
+            lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats[WALL_SECONDS]} s",
                      f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
             for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
                                ("pages skipped", "pages_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
-            if stats.get("newscrawl/unhealthy"):
+            if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")
             lines.append(f"  stats:  {stats_path.resolve()}")

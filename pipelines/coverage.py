@@ -12,9 +12,8 @@ from dataclasses import fields
 from itemadapter import ItemAdapter
 
 from newscrawl.items import Article
+from newscrawl.stats_keys import COVERAGE, COVERAGE_ARTICLES
 
-STAT_PREFIX = "newscrawl/coverage/"
-COUNT_STAT = "newscrawl/coverage_articles"
 ARTICLE_FIELDS = [f.name for f in fields(Article)]
 
 
@@ -36,8 +35,8 @@ class FieldCoveragePipeline:
         if isinstance(item, Article):
             adapter = ItemAdapter(item)
             self.articles += 1
-            self.stats.set_value(COUNT_STAT, self.articles)
+            self.stats.set_value(COVERAGE_ARTICLES, self.articles)
             self.filled.update(name for name in ARTICLE_FIELDS if is_filled(adapter.get(name)))
             for name in ARTICLE_FIELDS:
-                self.stats.set_value(STAT_PREFIX + name, round(self.filled[name] / self.articles, 4))
+                self.stats.set_value(f"{COVERAGE}/{name}", round(self.filled[name] / self.articles, 4))
         return item

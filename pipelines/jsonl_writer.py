@@ -19,6 +19,7 @@ from itemadapter import ItemAdapter
 from newscrawl.drops import item_type
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.state import state_for
+from newscrawl.stats_keys import OUTPUT_LINES_RECOVERED, OUTPUT_TORN_BYTES_REMOVED, WRITTEN
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,10 @@ class JsonLinesWriterPipeline:
             path = self.output_dir / name
             if removed := repair_torn_tail(path):
                 logger.warning("%s ended in a torn line (%d bytes); cut it off", path, removed)
-                self.stats.inc_value("newscrawl/output/torn_bytes_removed", removed)
+                self.stats.inc_value(OUTPUT_TORN_BYTES_REMOVED, removed)
             if self.state is not None and (recorded := self.state.catch_up(path, item_cls.__name__)):
                 logger.warning("%s: %d line(s) written but not recorded (a killed crawl); recorded them", path, recorded)
-                self.stats.inc_value("newscrawl/output/lines_recovered", recorded)
+                self.stats.inc_value(OUTPUT_LINES_RECOVERED, recorded)
             self.files[item_cls] = path.open("ab")
 
     def close_spider(self):
@@ -85,5 +86,5 @@ class JsonLinesWriterPipeline:
             os.fsync(handle.fileno())  # the line is on disk before the store says it is
             self.state.record_item(item_type(item), fields, handle.name, handle.tell(),
                                    self.state.discovered.get(fields.get("article_id")))
-        self.stats.inc_value(f"newscrawl/written/{item_type(item)}")
+        self.stats.inc_value(f"{WRITTEN}/{item_type(item)}")
         return item

@@ -12,6 +12,7 @@ from newscrawl.drops import drop
 from newscrawl.extraction import content_hash
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.sidebar import SidebarText
+from newscrawl.stats_keys import SIDEBAR_STRIPPED_ARTICLES, SIDEBAR_STRIPPED_BLOCKS
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class StripSidebarPipeline:
             if changed:
                 adapter["body"] = body
                 adapter["content_hash"] = content_hash(adapter["title"], body)
-                self.stats.inc_value("newscrawl/sidebar_stripped/articles")
-                self.stats.inc_value("newscrawl/sidebar_stripped/blocks", changed)
+                self.stats.inc_value(SIDEBAR_STRIPPED_ARTICLES)
+                self.stats.inc_value(SIDEBAR_STRIPPED_BLOCKS, changed)
                 logger.info("Stripped %d sidebar block(s) from the body of %s", changed, adapter["url"])
         return item

@@ -15,8 +15,7 @@ from itemadapter import ItemAdapter
 from newscrawl.drops import drop, item_type
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.state import EMITTED, state_for
-
-STAT = "newscrawl/versioning"
+from newscrawl.stats_keys import VERSIONING
 
 
 class VersioningPipeline:
@@ -37,7 +36,7 @@ class VersioningPipeline:
             verdict = self._article(adapter)
         else:
             verdict = self._teaser(adapter)
-        self.stats.inc_value(f"{STAT}/{verdict}/{kind}")
+        self.stats.inc_value(f"{VERSIONING}/{verdict}/{kind}")
         if verdict == "unchanged":
             # routine on every scheduled run: not a warning
             raise drop(self.stats, f"unchanged_{kind}", item, "unchanged since the last crawl", log_level="DEBUG")

@@ -35,6 +35,7 @@ from newscrawl.extraction import (
 from newscrawl.extraction.text import parse_day, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
+from newscrawl.stats_keys import DISCOVERED_LINKS, EXTRACTOR, SKIPPED
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
 
 
@@ -168,7 +169,7 @@ class DawnSpider(scrapy.Spider):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
         fields = parse_article(response.selector, response.url)
         # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
-        self.crawler.stats.inc_value(f"newscrawl/extractor/{fields['extractor']}")
+        self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
         if fields["extractor"] != "dawn":
             self.logger.warning("No Dawn story body in %s: body taken by the %s extractor", response.url,
                                 fields["extractor"])
@@ -190,13 +191,13 @@ class DawnSpider(scrapy.Spider):
     def _follow(self, links, response, follow: bool):
         if not follow:
             return
-        self.crawler.stats.inc_value("newscrawl/discovered_links", len(links))
+        self.crawler.stats.inc_value(DISCOVERED_LINKS, len(links))
         for link in links:
             yield self._request(link.url, follow=False, modified=link.modified)
 
     # ---- what did not parse ----------------------------------------------------------------------
     def _skip(self, response, reason: str) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         self.logger.warning("Skipped %s (%s, HTTP %d, %s)", response.url, reason, response.status,
                             response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type")
 
@@ -204,7 +205,7 @@ class DawnSpider(scrapy.Spider):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
-        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         # a missing page is routine (listings link to withdrawn stories); a 5xx or network error is not
         routine = response is not None and response.status in (404, 410)
         self.logger.log(logging.INFO if routine else logging.WARNING, "Skipped %s (%s)", failure.request.url, reason)

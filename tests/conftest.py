@@ -34,7 +34,7 @@ class CrawlResult:
 
 
 def documented_hash(title: str, body: str) -> str:
-    """content_hash as README documents it: sha256 (hex) of the UTF-8 of title, a blank line, body. Written out
+    """content_hash as docs/OUTPUT.md documents it: sha256 (hex) of the UTF-8 of title, a blank line, body. Written out
     here, not taken from the code, so a change of the formula (which would re-version every article) fails."""
     return hashlib.sha256(f"{title}\n\n{body}".encode("utf-8")).hexdigest()
 

@@ -157,8 +157,8 @@ def test_assess_without_stats():
 def test_exit_codes_are_distinct_and_documented():
     codes = [cron.OK, cron.NOT_STARTED, cron.ENDED_EARLY, cron.ERRORS_OR_BANS, cron.DRIFT, cron.NOTHING_NEW, cron.LOCKED]
     assert len(set(codes)) == 7 and set(cron.EXIT_CODES) == set(codes)
-    # the README's exit-code table: the rows under its "| code | meaning |" header, up to the first non-row
-    readme = (ROOT / "README.md").read_text().splitlines()
+    # docs/CRON.md's exit-code table: the rows under its "| code | meaning |" header, up to the first non-row
+    readme = (ROOT / "docs" / "CRON.md").read_text().splitlines()
     start = readme.index("| code | meaning |") + 2
     rows = readme[start:next(i for i in range(start, len(readme)) if not readme[i].startswith("|"))]
     assert sorted(int(row.split("|")[1]) for row in rows) == sorted(codes)

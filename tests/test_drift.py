@@ -1,6 +1,6 @@
 """Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
 
-from newscrawl.commands.fixture_store import FIXTURES
+from newscrawl.fixture_library import FIXTURES
 from newscrawl.drift import GENERIC, drift_findings, generic_share
 from tests.conftest import SITE, write_mirror
 

@@ -2,19 +2,25 @@
 fallback, holding only the sources that case needs; plus the generic body fallback and the parser registry."""
 
 import json
+from dataclasses import field as dataclass_field
+from dataclasses import fields, make_dataclass
 from functools import cached_property
 
 import pytest
 from parsel import Selector
 
-from newscrawl.commands.fixture_store import article_fixtures
+from newscrawl.fixture_library import article_fixtures
 from newscrawl.extraction import (
     ARTICLE_PARSERS,
     DawnArticlePage,
+    GenericBody,
     parse_article,
     parser_for,
 )
+from newscrawl.extraction.fields import field
 from newscrawl.extraction.html import elements_with_class
+from newscrawl.extraction.story import StoryLocator
+from newscrawl.items import NOT_FROM_PAGE, Article, page_fields
 
 URL = "https://www.dawn.com/news/1990100/a-story"
 BODY = "<div class='story__content'><p>KARACHI: One paragraph.</p></div>"
@@ -90,12 +96,12 @@ CASES = {
     "tags/data-tags": ("tags", dict(tags="One, Two", head=meta("article:tag", "Meta")), ["One", "Two"]),
     "tags/article:tag": ("tags", dict(head=meta("article:tag", "M1") + meta("article:tag", "M2")), ["M1", "M2"]),
     "tags/json-ld keywords": ("tags", dict(head=json_ld(keywords="K1, K2")), ["K1", "K2"]),
-    "url/canonical": ("canonical_url", dict(head="<link rel='canonical' href='https://www.dawn.com/news/1990101'>"
+    "url/canonical": ("url", dict(head="<link rel='canonical' href='https://www.dawn.com/news/1990101'>"
                                             + meta("og:url", "https://www.dawn.com/news/1990102/x")),
                       "https://www.dawn.com/news/1990101"),
-    "url/og:url": ("canonical_url", dict(head=meta("og:url", "https://www.dawn.com/news/1990102/x")),
+    "url/og:url": ("url", dict(head=meta("og:url", "https://www.dawn.com/news/1990102/x")),
                    "https://www.dawn.com/news/1990102"),
-    "url/request URL": ("canonical_url", dict(), "https://www.dawn.com/news/1990100"),
+    "url/request URL": ("url", dict(), "https://www.dawn.com/news/1990100"),
 }
 
 
@@ -147,14 +153,8 @@ def test_empty_body_container_is_the_renderers_sign():
 
 
 # ---- versioned parsers: the page's markup picks the version -------------------------------------------------
-class OldLayoutPage(DawnArticlePage):
+class LegacyLocator(StoryLocator):
     """A stand-in for an older layout whose body sits in `div.legacy-body` (no `story__*` blocks)."""
-
-    layout = "test-legacy"
-
-    @classmethod
-    def matches(cls, selector):
-        return bool(selector.css(".legacy-body"))
 
     @cached_property
     def content(self):
@@ -163,6 +163,14 @@ class OldLayoutPage(DawnArticlePage):
     @cached_property
     def story(self):
         return self.content
+
+
+class OldLayoutPage(DawnArticlePage):
+    locator_class = LegacyLocator
+
+    @classmethod
+    def matches(cls, selector):
+        return bool(selector.css(".legacy-body"))
 
 
 LEGACY = "<html><body><div class='legacy-body'><p>Old layout paragraph.</p></div></body></html>"
@@ -178,5 +186,46 @@ def test_registry_picks_the_parser_whose_signature_the_page_carries():
             assert parser_for(fixture.selector(), parsers) is DawnArticlePage, fixture.name
 
 
-def test_current_layout_is_the_first_registered():
-    assert ARTICLE_PARSERS[0] is DawnArticlePage and DawnArticlePage.layout == "dawn-2021"
+def test_the_dawn_parser_is_registered_and_reads_the_offline_site():
+    assert ARTICLE_PARSERS == (DawnArticlePage,)
+    fixture = next(f for f in article_fixtures(("site",)) if not f.needs_render)
+    assert parser_for(fixture.selector(), ARTICLE_PARSERS) is DawnArticlePage
+    assert not DawnArticlePage.matches(Selector(text=LEGACY))
+
+
+# ---- one field registry: newscrawl.items.Article declares, each page object gives every field -------------------
+def test_the_page_gives_exactly_the_article_fields_the_page_can_know():
+    item = parse_article(Selector(text=page().sel.get()), URL)
+    assert list(item) == list(page_fields(Article))
+    assert set(page_fields(Article)) == {f.name for f in fields(Article)} - {"fetched_at", "version"}
+
+
+def test_a_page_object_missing_a_field_fails_when_defined():
+    with pytest.raises(TypeError, match="no @field method for Article field.s. title"):
+        type("NoTitlePage", (DawnArticlePage,), {"title": lambda self: "not marked as a field"})
+
+
+def test_an_article_field_without_its_page_method_fails_loudly():
+    extended = make_dataclass("ExtendedArticle", [("subtitle", "str | None", dataclass_field(default=None))],
+                              bases=(Article,))
+    with pytest.raises(TypeError, match="ExtendedArticle field.s. subtitle"):
+        type("StalePage", (DawnArticlePage,), {"item_class": extended})
+    # marked NOT_FROM_PAGE, the caller sets it: no page method needed
+    fetched = make_dataclass("FetchedArticle", [("subtitle", "str | None", dataclass_field(default=None,
+                                                                                         metadata=NOT_FROM_PAGE))],
+                             bases=(Article,))
+    assert type("FetchedPage", (DawnArticlePage,), {"item_class": fetched}).item_class is fetched
+
+
+def test_a_field_method_the_article_does_not_declare_fails():
+    with pytest.raises(TypeError, match="marks @field method.s. subtitle"):
+        type("ExtraPage", (DawnArticlePage,), {"subtitle": field(lambda self: "x")})
+
+
+def test_the_generic_body_is_a_source_the_other_fields_do_not_change_with():
+    dawn = DawnArticlePage(Selector(text=GENERIC_PAGE), URL)
+    generic = dawn.with_body(GenericBody(dawn.sel, URL))
+    assert dawn.body() is None and generic.body().startswith("Paragraph 1 of a story")
+    assert (dawn.extractor(), generic.extractor()) == ("dawn", "generic")
+    assert generic.metadata is dawn.metadata and generic.locator is dawn.locator
+    assert generic.title() == dawn.title() == "Stray dogs"

@@ -1,11 +1,11 @@
 """Every article fixture of the offline site against its expected JSON (written by hand from the page), field by
-field and teaser by teaser, through the same parse the spider uses (newscrawl.commands.fixture_store)."""
+field and teaser by teaser, through the same parse the spider uses (newscrawl.fixture_library)."""
 
 import json
 
 import pytest
 
-from newscrawl.commands.fixture_store import GROUPS, article_fixtures, expected_files
+from newscrawl.fixture_library import GROUPS, article_fixtures, expected_files
 from tests.conftest import documented_hash
 
 SITE_FIXTURES = article_fixtures(("site",))

@@ -2,7 +2,7 @@
 adapters work (on two pages, to stay fast; the full table is `python bench/quality.py`)."""
 
 from bench import quality
-from newscrawl.commands.fixture_store import article_fixtures
+from newscrawl.fixture_library import article_fixtures
 
 FIXTURES = [f for f in article_fixtures(("site", "variants")) if not f.needs_render]
 

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from newscrawl.commands.fixture_store import article_fixtures
+from newscrawl.fixture_library import article_fixtures
 from tests.conftest import ROOT, SITE, write_mirror
 
 URL = "https://www.dawn.com/news/1918053/making-the-most-of-remittances"

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from newscrawl.commands.fixture_store import FIXTURES, article_fixtures
+from newscrawl.fixture_library import FIXTURES, article_fixtures
 
 VARIANTS = article_fixtures(("variants",))
 # the variations the issue asks for, each a page of its own (the others are in fixtures/site: see fixtures/README.md)

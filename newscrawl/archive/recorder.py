@@ -30,11 +30,11 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import GzippingWrapper, WARCWriter
 
+from ..stats_keys import WARC
 from .recovery import OPEN_SUFFIX, close_abandoned
 
 logger = logging.getLogger(__name__)
 
-STAT = "newscrawl/warc"
 RENDERED_FIELD = "WARC-Newscrawl-Rendered"  # on a response the browser returned: the browser's name
 # Headers that describe the transfer, not the payload: Scrapy's HTTP client has already undone the chunking,
 # so the recorded payload is not chunked and its length is the recorded one.
@@ -125,7 +125,7 @@ class WarcRecorder:
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
-            self.stats.inc_value(f"{STAT}/{key}", count)
+            self.stats.inc_value(f"{WARC}/{key}", count)
 
     # ---- files ------------------------------------------------------------------------------------------
     def _open(self) -> None:

@@ -24,7 +24,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.http import TextResponse
 
-from newscrawl.commands.fixture_store import FIXTURES, GROUPS, article_fixtures
+from newscrawl.fixture_library import FIXTURES, GROUPS, article_fixtures
 from newscrawl.extraction import parse_article, sidebar_teasers
 from newscrawl.urls import article_id_from_url
 

@@ -8,13 +8,13 @@ from .discovery import (
     sitemap_index_locations,
     sitemap_links,
 )
-from .generic import GenericArticlePage
+from .generic import GenericBody
 from .parse import ARTICLE_PARSERS, parse_article, parser_for
 from .teasers import listing_teasers, sidebar_teasers
 
 __all__ = [
     "ARTICLE_PARSERS",
-    "GenericArticlePage",
+    "GenericBody",
     "parse_article",
     "parser_for",
     "ArticleLink",

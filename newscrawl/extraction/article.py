@@ -1,51 +1,37 @@
 """The Dawn article page object: a parsel Selector in, article fields out. No I/O, no Scrapy engine.
 
-One small method per field, as fundus does it. Each field lists its sources, most trusted first, and the first
-valid value wins: the story markup (the `story__*`, `timestamp--*` and `media*` blocks, which survived every
-redesign), then the page's meta tags (`og:*`, `article:*`, `meta[name=author]`), then JSON-LD `NewsArticle`.
+Three parts, one job each: the story locator (newscrawl.extraction.story) says which box is the page's own story
+and which element its body; the page metadata (newscrawl.extraction.metadata) holds the meta tags, JSON-LD,
+`<title>` and canonical link, read once; the body source (newscrawl.extraction.body, .generic) gives the body
+blocks. This class is the fields: one small `@field` method per Article field, as fundus does it. Each field
+lists its sources, most trusted first, and the first valid value wins: the story markup (the `story__*`,
+`timestamp--*` and `media*` blocks, which survived every redesign), then the page's meta tags (`og:*`,
+`article:*`, `meta[name=author]`), then JSON-LD `NewsArticle`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from urllib.parse import urljoin
 
 from parsel import Selector
 
-from ..urls import article_id_from_url, canonical_article_url
+from ..items import Article
+from ..urls import canonical_article_url
+from .body import SKIPPED_TAGS, StoryBody
 from .boxes import time_of
-from .html import class_tokens, elements_with_class, has_class, owned_by, text_of
-from .text import clean, clean_or_none, dateline_of, iso_datetime, parse_print_line
+from .fields import ItemPage, field
+from .html import text_of
+from .images import bare_images, story_images
+from .metadata import PageMetadata, first_valid, json_ld_strings
+from .story import StoryLocator
+from .text import clean, dateline_of, iso_datetime, parse_print_line
 
-# Paragraph-like blocks that make up the body, in reading order.
-BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"})
-# Never body text: media (captions, embeds), players, forms, and anything invisible.
-SKIPPED_TAGS = frozenset({"figure", "figcaption", "aside", "audio", "video", "iframe", "form", "button",
-                          "script", "style", "noscript", "template", "nav"})
-# Class tokens of blocks inside the body container that are not the article's text.
-SKIPPED_CLASS_TOKENS = frozenset({"story", "media", "tts", "twitter-tweet", "instagram-media",
-                                  "related", "share", "social"})
-SKIPPED_CLASS_PREFIXES = ("ad__", "widget", "media__item--", "story__related", "share", "social")
-LAZY_PLACEHOLDER_PREFIX = "data:"
-# og:image of a page without a picture of its own is the site's default social card, not an article image.
-SITE_IMAGE_PATH = "/_img/"
-JSON_LD_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle")
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
 BYLINE_SEPARATORS = re.compile(r"\s*(?:[|,;&]|\band\b)\s*")
 BYLINE_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
-
-
-def first_valid(*sources: Callable):
-    """The value of the first source that gives one (a non-empty string, list or dict), else None."""
-    for source in sources:
-        if value := source():
-            return value
-    return None
 
 
 def split_names(text: str | None) -> list[str]:
@@ -53,37 +39,27 @@ def split_names(text: str | None) -> list[str]:
     return [name for piece in BYLINE_SEPARATORS.split(clean(text)) if (name := BYLINE_PREFIX.sub("", piece).strip())]
 
 
-def _json_ld_strings(value, key: str) -> list[str]:
-    """A JSON-LD property that is a string, an object (its `key`: a Person's "name", an ImageObject's "url"),
-    or a list of them."""
-    values = value if isinstance(value, list) else [value]
-    return [clean(v.get(key) if isinstance(v, dict) else v) for v in values if v]
-
-
-def _is_skipped(element) -> bool:
-    if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
-        return True
-    tokens = class_tokens(element)
-    return bool(tokens & SKIPPED_CLASS_TOKENS) or any(t.startswith(SKIPPED_CLASS_PREFIXES) for t in tokens)
-
-
-def _has_block_child(element) -> bool:
-    return any(isinstance(el.tag, str) and el.tag in BLOCK_TAGS for el in element.iterdescendants())
-
-
 def content_hash(title: str | None, body: str | None) -> str:
     return hashlib.sha256(f"{title or ''}\n\n{body or ''}".encode("utf-8")).hexdigest()
 
 
-class DawnArticlePage:
+class DawnArticlePage(ItemPage):
     """Article pages of the current layout (Tailwind shell around the BEM `story__*` blocks, since ~2021)."""
 
-    layout = "dawn-2021"
-    extractor = "dawn"
+    item_class = Article
+    locator_class = StoryLocator
 
-    def __init__(self, selector: Selector, url: str):
+    def __init__(self, selector: Selector, url: str, body=None, *, metadata: PageMetadata | None = None,
+                 locator=None):
         self.sel = selector
-        self.url = url
+        self.page_url = url
+        self.metadata = metadata or PageMetadata(selector, url)
+        self.locator = locator or self.locator_class(selector, self.metadata.article_id)
+        self.body_source = body or StoryBody(self.locator)
+
+    def with_body(self, body) -> DawnArticlePage:
+        """The same page read with another body source; the metadata and the story are not read again."""
+        return type(self)(self.sel, self.page_url, body, metadata=self.metadata, locator=self.locator)
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
@@ -91,115 +67,62 @@ class DawnArticlePage:
         return bool(selector.xpath("//*[contains(@class, 'story__title') or contains(@class, 'story__content')]"
                                    "[ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' story ')]]"))
 
-    # ---- which part of the page is the story ------------------------------------------------------
-    @cached_property
-    def article_id(self) -> int | None:
-        # the canonical link names the article; a story box's data-id can disagree with it (a listing trap)
-        return first_valid(lambda: article_id_from_url(self.sel.xpath("//link[@rel='canonical']/@href").get()),
-                           lambda: article_id_from_url(self._meta("og:url")),
-                           lambda: article_id_from_url(self.url))
-
-    @cached_property
-    def content(self):
-        """The body container (`story__content`) of the page's own story, or None."""
-        candidates = [el for el in elements_with_class(self.sel.root, "story__content")
-                      if not any(has_class(a, "story__content") for a in el.iterancestors())
-                      and owned_by(el, self._story_of(el))]
-        if not candidates:
-            return None
-        wanted = str(self.article_id)
-        for el in candidates:  # the story whose data-id is the canonical id, when one says so
-            story = self._story_of(el)
-            if story is not None and story.get("data-id") == wanted:
-                return el
-        return max(candidates, key=lambda el: len(text_of(el)))
-
-    @cached_property
+    @property
     def story(self):
-        """The story container: the `story` box holding the body, else the body's parent. With no body
-        container, the `story` box whose data-id is the article's, else the first one outside sidebars."""
-        if self.content is not None:
-            story = self._story_of(self.content)
-            return story if story is not None else self.content.getparent()
-        boxes = [el for el in self.sel.root.iter() if isinstance(el.tag, str) and has_class(el, "story")
-                 and not any(a.tag == "aside" or has_class(a, "story") for a in el.iterancestors())]
-        return next((el for el in boxes if el.get("data-id") == str(self.article_id)), boxes[0] if boxes else None)
+        return self.locator.story
 
-    @staticmethod
-    def _story_of(element):
-        return next((a for a in element.iterancestors() if has_class(a, "story")), None)
+    # ---- identity ---------------------------------------------------------------------------------
+    @field
+    def url(self) -> str | None:
+        return canonical_article_url(self.article_id()) if self.article_id() else None
 
-    def _header_elements(self, token: str) -> list:
-        """Elements of class `token` that belong to the story itself, outside its body."""
-        return self._outside_body(elements_with_class(self.story, token)) if self.story is not None else []
+    @field
+    def article_id(self) -> int | None:
+        return self.metadata.article_id
 
-    def _outside_body(self, elements) -> list:
-        """Those of `elements` that belong to the story itself (no sidebar or other story between) and sit
-        outside its body."""
-        return [el for el in elements
-                if owned_by(el, self.story) and not any(has_class(a, "story__content") for a in el.iterancestors())]
+    @field
+    def language(self) -> str:
+        return "en"
 
-    def _metas(self, name: str) -> list[str]:
-        return [clean(v) for v in self.sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").getall()]
+    @field
+    def extractor(self) -> str:
+        return self.body_source.extractor
 
-    def _meta(self, name: str) -> str | None:
-        return next(iter(self._metas(name)), None) or None
+    @field
+    def content_hash(self) -> str:
+        return content_hash(self.title(), self.body())
 
-    @cached_property
-    def _json_ld(self) -> dict:
-        """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse."""
-        for raw in self.sel.xpath("//script[@type='application/ld+json']/text()").getall():
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            nodes = data.get("@graph", [data]) if isinstance(data, dict) else data
-            for node in nodes if isinstance(nodes, list) else []:
-                types = node.get("@type") if isinstance(node, dict) else None
-                if set(types if isinstance(types, list) else [types]) & set(JSON_LD_ARTICLE_TYPES):
-                    return node
-        return {}
-
-    def _json_ld_text(self, key: str) -> str | None:
-        value = self._json_ld.get(key)
-        return clean_or_none(value) if isinstance(value, str) else None
-
-    # ---- fields ----------------------------------------------------------------------------------
-    def canonical_url(self) -> str | None:
-        return canonical_article_url(self.article_id) if self.article_id else None
-
+    # ---- header -----------------------------------------------------------------------------------
+    @field
     def title(self) -> str | None:
-        return first_valid(self._story_title, self._story_h1, lambda: self._meta("og:title"),
-                           lambda: self._json_ld_text("headline"), self._page_title)
+        meta = self.metadata
+        return first_valid(self._story_title, self._story_h1, lambda: meta.meta("og:title"),
+                           lambda: meta.json_ld_text("headline"), lambda: meta.title_parts[0] or None)
 
     def _story_title(self) -> str | None:
         # h2 on today's pages, h1 on some: the class names the headline, not the tag
-        return next((text for el in self._header_elements("story__title") if (text := text_of(el))), None)
+        return next((text for el in self.locator.header_elements("story__title") if (text := text_of(el))), None)
 
     def _story_h1(self) -> str | None:
         """A bare `h1` heading the story (a layout that dropped the `story__title` class)."""
-        headings = self._outside_body(self.story.iter("h1")) if self.story is not None else []
+        headings = self.locator.outside_body(self.story.iter("h1")) if self.story is not None else []
         return next((text for el in headings if (text := text_of(el))), None)
 
-    @cached_property
-    def _title_parts(self) -> list[str]:
-        """`<title>` is "Headline - Section - DAWN.COM"."""
-        return [clean(p) for p in (self.sel.xpath("//title/text()").get() or "").split(" - ")]
-
-    def _page_title(self) -> str | None:
-        return self._title_parts[0] or None
-
+    @field
     def summary(self) -> str | None:
-        return first_valid(lambda: self._meta("og:description"), lambda: self._meta("description"),
-                           lambda: self._json_ld_text("description"))
+        meta = self.metadata
+        return first_valid(lambda: meta.meta("og:description"), lambda: meta.meta("description"),
+                           lambda: meta.json_ld_text("description"))
 
+    @field
     def authors(self) -> list[str]:
-        names = first_valid(self._byline_authors, lambda: split_names(self._meta("author")),
-                            lambda: _json_ld_strings(self._json_ld.get("author"), "name")) or []
+        meta = self.metadata
+        names = first_valid(self._byline_authors, lambda: split_names(meta.meta("author")),
+                            lambda: json_ld_strings(meta.json_ld.get("author"), "name")) or []
         return list(dict.fromkeys(name for name in names if name))
 
     def _byline_authors(self) -> list[str]:
-        return [name for byline in self._header_elements("story__byline") for name in self._byline_names(byline)]
+        return [name for byline in self.locator.header_elements("story__byline") for name in self._byline_names(byline)]
 
     def _byline_names(self, element) -> list[str]:
         """Each author link's text whole, and the plain text between links split into names, in byline order
@@ -211,34 +134,40 @@ class DawnArticlePage:
             names += split_names(child.tail)
         return [name for name in names if name]
 
+    @field
     def section(self) -> str | None:
-        return first_valid(lambda: self._meta("article:section"), lambda: self._json_ld_text("articleSection"),
+        meta = self.metadata
+        return first_valid(lambda: meta.meta("article:section"), lambda: meta.json_ld_text("articleSection"),
                            self._title_section)
 
     def _title_section(self) -> str | None:
-        parts = self._title_parts
+        parts = self.metadata.title_parts
         return parts[-2] if len(parts) >= 3 and parts[-1].upper() == "DAWN.COM" else None
 
     @cached_property
     def _story_times(self) -> dict[str, str]:
         """{"published": iso, "updated": iso} from the story's own `story__time` blocks."""
         times: dict[str, str] = {}
-        for block in self._header_elements("story__time"):
+        for block in self.locator.header_elements("story__time"):
             shown = time_of(block)
             if shown.stamp:
                 times.setdefault("updated" if shown.updated else "published", shown.stamp)
         return times
 
+    @field
     def published_at(self) -> str | None:
+        meta = self.metadata
         return first_valid(lambda: self._story_times.get("published"),
-                           lambda: iso_datetime(self._meta("article:published_time")),
-                           lambda: iso_datetime(self._json_ld_text("datePublished")))
+                           lambda: iso_datetime(meta.meta("article:published_time")),
+                           lambda: iso_datetime(meta.json_ld_text("datePublished")))
 
+    @field
     def updated_at(self) -> str | None:
         if self._story_times:  # the story shows its time: it says "Updated", or it was not updated
             return self._story_times.get("updated")
-        return first_valid(lambda: self._later_than_published(self._meta("article:modified_time")),
-                           lambda: self._later_than_published(self._json_ld_text("dateModified")))
+        meta = self.metadata
+        return first_valid(lambda: self._later_than_published(meta.meta("article:modified_time")),
+                           lambda: self._later_than_published(meta.json_ld_text("dateModified")))
 
     def _later_than_published(self, value: str | None) -> str | None:
         """A modification time, when it is one and later than publication (meta tags repeat the publication
@@ -248,87 +177,47 @@ class DawnArticlePage:
             return None
         return modified if datetime.fromisoformat(modified) > datetime.fromisoformat(published) else None
 
-    @cached_property
-    def _blocks(self) -> list[str]:
-        """Body blocks in reading order, print-edition line included."""
-        if self.content is None:
-            return []
-        blocks: list[str] = []
-
-        def walk(element) -> None:
-            for child in element:
-                if _is_skipped(child):
-                    continue
-                if child.tag in BLOCK_TAGS and not _has_block_child(child):
-                    if text := text_of(child):
-                        blocks.append(text)
-                else:
-                    walk(child)
-
-        walk(self.content)
-        return blocks
-
+    # ---- body -------------------------------------------------------------------------------------
     @cached_property
     def _print_line_index(self) -> int | None:
         """The print-edition line closes a Dawn story: whatever a layout puts after it is not the article."""
-        return next((i for i, block in enumerate(self._blocks) if parse_print_line(block)), None)
+        return next((i for i, block in enumerate(self.body_source.blocks) if parse_print_line(block)), None)
 
     def body_blocks(self) -> list[str]:
-        index = self._print_line_index
-        return self._blocks[:index] if index is not None else list(self._blocks)
+        """Body blocks in reading order, up to the print-edition line."""
+        blocks, index = self.body_source.blocks, self._print_line_index
+        return blocks[:index] if index is not None else list(blocks)
 
+    @field
     def body(self) -> str | None:
         return "\n\n".join(self.body_blocks()) or None
 
     def has_empty_body_container(self) -> bool:
         """The body container is there but holds no text: a page whose body a script fills in."""
-        return self.content is not None and not self._blocks
+        return self.locator.content is not None and not self.body_source.blocks
 
+    @field
     def dateline(self) -> str | None:
         blocks = self.body_blocks()
         return dateline_of(blocks[0]) if blocks else None
 
+    @field
     def print_edition(self) -> dict | None:
         index = self._print_line_index
-        return parse_print_line(self._blocks[index]) if index is not None else None
+        return parse_print_line(self.body_source.blocks[index]) if index is not None else None
 
+    # ---- media and tags ---------------------------------------------------------------------------
+    @field
     def images(self) -> list[dict]:
-        return first_valid(self._story_images, lambda: self._bare_images([self._meta("og:image")]),
-                           lambda: self._bare_images(_json_ld_strings(self._json_ld.get("image"), "url"))) or []
+        meta = self.metadata
+        return first_valid(lambda: story_images(self.story, self.page_url) if self.story is not None else [],
+                           lambda: bare_images([meta.meta("og:image")], self.page_url),
+                           lambda: bare_images(json_ld_strings(meta.json_ld.get("image"), "url"), self.page_url)) or []
 
-    def _story_images(self) -> list[dict]:
-        if self.story is None:
-            return []
-        images: dict[str, dict] = {}
-        for figure in self.story.iter("figure"):
-            if not has_class(figure, "media") or not owned_by(figure, self.story) or self._is_embed(figure):
-                continue
-            for img in figure.iter("img"):
-                src = next((s for s in (img.get("data-src"), img.get("src"))
-                            if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
-                if src:
-                    url = urljoin(self.url, src.strip())
-                    captions = elements_with_class(figure, "media__caption") or list(figure.iter("figcaption"))
-                    caption = text_of(captions[0]) if captions else ""
-                    images.setdefault(url, {"url": url, "caption": caption or None})
-        return list(images.values())
-
-    def _bare_images(self, urls: list[str | None]) -> list[dict]:
-        """Images named outside the story (og:image, JSON-LD): no caption; never the site's default card."""
-        found = [urljoin(self.url, u) for u in urls if u and SITE_IMAGE_PATH not in u]
-        return [{"url": u, "caption": None} for u in dict.fromkeys(found) if u.startswith(("http://", "https://"))]
-
-    @staticmethod
-    def _is_embed(figure) -> bool:
-        for el in figure.iter():
-            tokens = class_tokens(el)
-            if (el.tag in ("iframe", "video") or tokens & {"twitter-tweet", "instagram-media"}
-                    or any(t.startswith("media__item--") for t in tokens)):
-                return True
-        return False
-
+    @field
     def tags(self) -> list[str]:
-        tags = first_valid(self._story_tags, lambda: self._metas("article:tag"), self._json_ld_keywords) or []
+        meta = self.metadata
+        tags = first_valid(self._story_tags, lambda: meta.metas("article:tag"), self._json_ld_keywords) or []
         return list(dict.fromkeys(t for t in tags if t))
 
     def _story_tags(self) -> list[str]:
@@ -336,27 +225,5 @@ class DawnArticlePage:
         return [tag for t in tags.split(",") if (tag := clean(t))]
 
     def _json_ld_keywords(self) -> list[str]:
-        keywords = self._json_ld.get("keywords")
+        keywords = self.metadata.json_ld.get("keywords")
         return [clean(k) for k in (keywords.split(",") if isinstance(keywords, str) else keywords or [])]
-
-    def fields(self) -> dict:
-        """Every Article field this page gives (fetch metadata is the caller's)."""
-        title, body = self.title(), self.body()
-        return {
-            "url": self.canonical_url(),
-            "article_id": self.article_id,
-            "title": title,
-            "summary": self.summary(),
-            "authors": self.authors(),
-            "section": self.section(),
-            "published_at": self.published_at(),
-            "updated_at": self.updated_at(),
-            "dateline": self.dateline(),
-            "body": body,
-            "print_edition": self.print_edition(),
-            "images": self.images(),
-            "tags": self.tags(),
-            "language": "en",
-            "content_hash": content_hash(title, body),
-            "extractor": self.extractor,
-        }

@@ -1,7 +1,7 @@
-"""The generic fallback: when the Dawn parser finds no body, trafilatura reads the whole page for it.
+"""The generic body source: when the Dawn parser finds no body, trafilatura reads the whole page for it.
 
-Every other field still comes from the Dawn page object (story markup, meta tags, JSON-LD); only the body blocks
-change hands, so dateline and print line are found in the generic body the same way. The item says
+Every other field still comes from the page object (story markup, meta tags, JSON-LD); only the body source
+changes, so dateline and print line are found in the generic body the same way. The item says
 `"extractor": "generic"` so that a user can tell, and the crawl counts it (a drift alarm, see newscrawl.drift).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import cached_property
 
 import trafilatura
+from parsel import Selector
 
-from .article import DawnArticlePage
 from .text import clean
 
 
@@ -24,12 +24,16 @@ def generic_blocks(html: str, url: str | None = None) -> list[str]:
     return [block for line in (text or "").splitlines() if (block := clean(line))]
 
 
-class GenericArticlePage(DawnArticlePage):
-    """A Dawn page whose body the Dawn selectors did not find: the body from trafilatura, the rest as usual."""
+class GenericBody:
+    """The body trafilatura finds in the whole page."""
 
     extractor = "generic"
 
+    def __init__(self, selector: Selector, url: str):
+        self.sel = selector
+        self.url = url
+
     @cached_property
-    def _blocks(self) -> list[str]:
+    def blocks(self) -> list[str]:
         # a serialised copy: trafilatura prunes the tree it is given, and the other fields read this one
         return generic_blocks(self.sel.get(), self.url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from parsel import Selector
 
 from .article import DawnArticlePage
-from .generic import GenericArticlePage
+from .generic import GenericBody
 
 # Newest layout first. Only one Dawn layout has been seen (the Tailwind shell around `story__*` blocks);
 # an older one gets its own class here, with its own fixtures, the day a page of it is recorded.
@@ -28,7 +28,7 @@ def parse_article(selector: Selector, url: str, parsers: tuple[type[DawnArticleP
     spider asks for rendering before it gets here; a page it could not render falls back here too.)"""
     page = parser_for(selector, parsers)(selector, url)
     if page.body() is None:
-        generic = GenericArticlePage(selector, url)
+        generic = page.with_body(GenericBody(selector, url))
         if generic.body() is not None:
-            return generic.fields()
-    return page.fields()
+            return generic.to_item()
+    return page.to_item()

@@ -1,0 +1,97 @@
+"""The page's own metadata sources, read once per page: meta tags, JSON-LD, `<title>` and the canonical link.
+
+These describe the page as a whole (never a box on it), so every field can fall back on them without the risk
+of taking a neighbour's value. Each source is parsed once, when first asked for; the fields only look values up.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+
+from parsel import Selector
+
+from ..urls import article_id_from_url
+from .text import clean, clean_or_none
+
+JSON_LD_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle")
+
+
+def first_valid(*sources):
+    """The value of the first source (a callable) that gives one (a non-empty string, list or dict), else None."""
+    for source in sources:
+        if value := source():
+            return value
+    return None
+
+
+def json_ld_strings(value, key: str) -> list[str]:
+    """A JSON-LD property that is a string, an object (its `key`: a Person's "name", an ImageObject's "url"),
+    or a list of them."""
+    values = value if isinstance(value, list) else [value]
+    return [clean(v.get(key) if isinstance(v, dict) else v) for v in values if v]
+
+
+class PageMetadata:
+    """Meta tags (`og:*`, `article:*`, `name=...`), the JSON-LD article node, `<title>` and the canonical link."""
+
+    def __init__(self, selector: Selector, url: str):
+        self.sel = selector
+        self.url = url
+
+    @cached_property
+    def _meta_tags(self) -> dict[str, list[str]]:
+        """{property or name: [content, ...]} in page order, from one pass over the page's meta tags."""
+        tags: dict[str, list[str]] = {}
+        for element in self.sel.root.iter("meta"):
+            content = element.get("content")
+            if content is None:
+                continue
+            for key in dict.fromkeys((element.get("property"), element.get("name"))):
+                if key is not None:
+                    tags.setdefault(key, []).append(clean(content))
+        return tags
+
+    def metas(self, name: str) -> list[str]:
+        """Every `meta[property=name]` or `meta[name=name]` content, in page order."""
+        return list(self._meta_tags.get(name, ()))
+
+    def meta(self, name: str) -> str | None:
+        """The first such content, when it is not empty."""
+        return next(iter(self._meta_tags.get(name, ())), None) or None
+
+    @cached_property
+    def json_ld(self) -> dict:
+        """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse."""
+        for raw in self.sel.xpath("//script[@type='application/ld+json']/text()").getall():
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                continue
+            nodes = data.get("@graph", [data]) if isinstance(data, dict) else data
+            for node in nodes if isinstance(nodes, list) else []:
+                types = node.get("@type") if isinstance(node, dict) else None
+                if set(types if isinstance(types, list) else [types]) & set(JSON_LD_ARTICLE_TYPES):
+                    return node
+        return {}
+
+    def json_ld_text(self, key: str) -> str | None:
+        value = self.json_ld.get(key)
+        return clean_or_none(value) if isinstance(value, str) else None
+
+    @cached_property
+    def title_parts(self) -> list[str]:
+        """`<title>` is "Headline - Section - DAWN.COM"."""
+        return [clean(p) for p in (self.sel.xpath("//title/text()").get() or "").split(" - ")]
+
+    @cached_property
+    def canonical(self) -> str | None:
+        return self.sel.xpath("//link[@rel='canonical']/@href").get()
+
+    @cached_property
+    def article_id(self) -> int | None:
+        """The article the page is about. The canonical link names it; a story box's data-id can disagree with
+        it (a listing trap), so boxes are never asked."""
+        return first_valid(lambda: article_id_from_url(self.canonical),
+                           lambda: article_id_from_url(self.meta("og:url")),
+                           lambda: article_id_from_url(self.url))

@@ -1,0 +1,55 @@
+"""Every Scrapy stats key this project writes or reads, in one module: its name, who writes it, who reads it.
+
+A name ending in a group (no trailing slash) is followed by `/<part>`: `f"{SKIPPED}/{reason}"`. The keys are part
+of the output (`last_crawl.json`, `newscrawl-cron`'s run record, docs/OUTPUT.md), so renaming one is a change of
+the output format. Any module may import this one; it imports nothing.
+"""
+
+from __future__ import annotations
+
+# ---- the spider (spiders/dawn.py) -------------------------------------------------------------------------------
+SKIPPED = "newscrawl/skipped"  # /<reason>: pages not parsed (http_404, non_html, RenderFailed, ...)
+DISCOVERED_LINKS = "newscrawl/discovered_links"  # article links found in listings, feeds and sitemaps
+EXTRACTOR = "newscrawl/extractor"  # /<extractor>: Articles by the extractor that gave their body; read by drift
+
+# ---- downloading (newscrawl/routing_handler.py, newscrawl/render.py, newscrawl/backoff.py) -------------------------
+REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
+PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
+MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
+REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archives (NEWSCRAWL_REPLAY)
+WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
+RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
+BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
+
+# ---- the state store's spider middleware (newscrawl/incremental.py) ----------------------------------------------
+INCREMENTAL = "newscrawl/incremental"  # /skipped_known, /unseen, /article_requests, /marked_missing, /<reason>
+
+# ---- the item pipelines, in ITEM_PIPELINES order ---------------------------------------------------------------
+COVERAGE = "newscrawl/coverage"  # /<field>: share (0..1) of Articles where the field is non-empty; read by drift
+COVERAGE_ARTICLES = "newscrawl/coverage_articles"  # how many Articles the coverage shares are of
+DROPPED = "newscrawl/dropped"  # /<reason>: items dropped (newscrawl.drops.drop), pages dropped for needing render
+SIDEBAR_STRIPPED_ARTICLES = "newscrawl/sidebar_stripped/articles"
+SIDEBAR_STRIPPED_BLOCKS = "newscrawl/sidebar_stripped/blocks"
+VERSIONING = "newscrawl/versioning"  # /<new|updated|unchanged...>/<item type>
+WRITTEN = "newscrawl/written"  # /<item type>: items written to the JSON lines files
+OUTPUT_TORN_BYTES_REMOVED = "newscrawl/output/torn_bytes_removed"  # a half-written last line cut on resume
+OUTPUT_LINES_RECOVERED = "newscrawl/output/lines_recovered"
+
+# ---- end of crawl (newscrawl/drift.py, newscrawl/summary.py) -------------------------------------------------------
+UNHEALTHY = "newscrawl/unhealthy"  # True when a drift alarm fired; read by summary and newscrawl-cron
+DRIFT = "newscrawl/drift"  # /<field or generic_extractions>: the share that crossed its threshold
+WALL_SECONDS = "newscrawl/wall_seconds"  # written into last_crawl.json only
+
+# ---- Scrapy's own keys this project reads ------------------------------------------------------------------------
+FINISH_REASON = "finish_reason"
+RESPONSES = "response_received_count"
+REQUESTS = "downloader/request_count"
+DOWNLOAD_EXCEPTIONS = "downloader/exception_count"
+HTTP_STATUS = "downloader/response_status_count"  # /<status>
+ERRORS_LOGGED = "log_count/ERROR"
+
+
+def under(stats: dict, group: str) -> dict:
+    """{part: value} of the keys in a group, sorted: under(stats, WRITTEN) == {"Article": 35, ...}."""
+    prefix = group + "/"
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
