@@ -113,8 +113,6 @@ class IncrementalMiddleware:
             self.state.mark_unavailable(item.article_id, REJECTED, self.state.discovered.get(item.article_id))
 
 
-
-
 class InRunDupeFilter(RFPDupeFilter):
     """Scrapy's dupefilter without its JOBDIR file: it forgets when the crawl ends (see the module docstring)."""
 

@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 STAT = RENDER
 DROP_STAT = f"{DROPPED}/needs_render"
-RENDERED_META = "newscrawl_rendered"  # on a request sent to the browser: the reasons it was sent
 
 # What the render waits for (attached to the DOM), by reason: the part the plain HTML lacked.
 WAIT_SELECTORS = {
@@ -128,7 +127,6 @@ class RenderPolicy:
                  for r in reasons if r in WAIT_SELECTORS]
         return {
             "playwright": True,
-            RENDERED_META: list(reasons),
             "playwright_context": "render",
             "playwright_context_kwargs": {"java_script_enabled": True, "service_workers": "block",
                                           "accept_downloads": False},

@@ -31,10 +31,6 @@ def canonical_article_url(article_id: int) -> str:
     return f"{SITE_ROOT}/news/{article_id}"
 
 
-def is_site_url(url: str) -> bool:
-    return urlsplit(url).netloc.lower() == SITE_HOST
-
-
 def strip_query(url: str) -> str:
     """The URL without query string and fragment: tracking parameters never name another page here."""
     parts = urlsplit(url)

@@ -1,4 +1,4 @@
-"""Pipeline 1: drop an item that lacks a required field (see newscrawl.items.REQUIRED_FIELDS)."""
+"""Pipeline 2: drop an item that lacks a required field (see newscrawl.items.REQUIRED_FIELDS)."""
 
 from __future__ import annotations
 

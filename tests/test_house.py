@@ -61,3 +61,14 @@ def test_the_checks_catch_what_they_look_for():
                      'stats.inc_value("newscrawl/skipped/x")\nUSER_AGENT = "newscrawl/0.1"\n')
     assert "pipelines.coverage" in imported_modules(tree)
     assert [n.value for n in code_strings(tree) if STATS_KEY.match(n.value)] == ["newscrawl/skipped/x"]
+
+
+def test_pipeline_docstrings_number_the_pipelines_as_item_pipelines_orders_them():
+    from newscrawl import settings
+
+    ordered = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)
+    assert len(ordered) >= 6
+    for position, path in enumerate(ordered, start=1):
+        module = path.rsplit(".", 1)[0]
+        docstring = ast.get_docstring(ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8")))
+        assert docstring.startswith(f"Pipeline {position}: "), (path, docstring[:40])

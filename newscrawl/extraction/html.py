@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lxml import html as lxml_html
-
 from .text import clean
 
 # Elements whose text is never reader-visible prose.
@@ -75,6 +73,3 @@ def elements_with_class(root, token: str) -> list:
     """Descendants of `root` whose class list contains `token` (a cheap XPath pre-filter, then exact)."""
     return [el for el in root.xpath(f".//*[contains(@class, '{token}')]") if has_class(el, token)]
 
-
-def parse_fragment(markup: str):
-    return lxml_html.fromstring(markup)
