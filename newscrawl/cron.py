@@ -19,6 +19,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from newscrawl.distributed import is_distributed, worker_file
 from newscrawl.extraction.text import utc_now
 from newscrawl.stats_keys import (COVERAGE, DOWNLOAD_EXCEPTIONS, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS,
                                   INCREMENTAL, REQUESTS, RESPONSES, UNHEALTHY, VERSIONING, WRITTEN, under)
@@ -90,8 +91,8 @@ def take_lock(path: Path):
 
 def lock_paths(settings) -> list[Path]:
     """One lock beside the output files and one beside the state store: two runs share neither."""
-    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / ".newscrawl-cron.lock"]
-    if state := settings.get("NEWSCRAWL_STATE"):
+    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / worker_file(settings, ".newscrawl-cron.lock")]
+    if (state := settings.get("NEWSCRAWL_STATE")) and not is_distributed(settings):
         paths.append(Path(f"{state}.lock"))
     return paths
 
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         except Locked as exc:
             print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
             return LOCKED
-        stats_path = output_dir / "last_crawl.json"
+        stats_path = output_dir / worker_file(settings, "last_crawl.json")
         before = file_signature(stats_path)
         returncode, stopped = run_crawl(args)
         stats = fresh_stats(stats_path, before)

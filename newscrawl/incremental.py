@@ -56,7 +56,7 @@ class IncrementalMiddleware:
     def process_spider_input(self, response):
         if response.status in (404, 410) and self.state is not None:
             if (article_id := article_id_from_url(response.url)) is not None:
-                self.state.mark_unavailable(article_id, MISSING, self.state.discovered.get(article_id))
+                self.state.mark_unavailable(article_id, MISSING, self.state.discovered_modified(article_id))
                 self.stats.inc_value(f"{STAT}/marked_missing")
 
     async def process_spider_output(self, response, result):
@@ -74,9 +74,7 @@ class IncrementalMiddleware:
             return request  # not an article, or a page fetched already that now goes to the browser
         modified = request.meta.get("newscrawl_modified")
         if self.state is not None and modified:
-            noted = self.state.discovered.get(article_id)
-            if noted is None or parse_time(modified) > parse_time(noted):
-                self.state.discovered[article_id] = modified
+            self.state.note_discovered(article_id, modified)
         if article_id in self.requested_ids:
             return request  # a second link to an admitted article: the dupefilter drops it
         reason = self.reason_to_fetch(article_id, modified)
@@ -110,7 +108,7 @@ class IncrementalMiddleware:
         if self.state is None or not isinstance(item, Article) or item.article_id is None:
             return
         if self.state.article(item.article_id) is None:
-            self.state.mark_unavailable(item.article_id, REJECTED, self.state.discovered.get(item.article_id))
+            self.state.mark_unavailable(item.article_id, REJECTED, self.state.discovered_modified(item.article_id))
 
 
 class InRunDupeFilter(RFPDupeFilter):

@@ -28,11 +28,10 @@ NEWSCRAWL_MIRROR = ""
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 
 # ---- WARC archives (newscrawl/archive/; docs/ARCHIVES.md) ---------------------------------------------
-
 # Where every download is recorded as gzip WARC files. "auto": <NEWSCRAWL_OUTPUT_DIR>/warc for a live crawl,
 # nothing for a mirror or archive replay; empty or 0: record nothing; else the directory.
 NEWSCRAWL_WARC_DIR = "auto"
-# A WARC file is closed (and a new one started) once it reaches this many bytes.
+# A WARC file is closed (and another started) at this size.
 NEWSCRAWL_WARC_MAX_BYTES = 1_000_000_000
 # Replay: WARC files, globs or directories (comma-separated; .warc and .warc.gz, ours or anyone's). When set,
 # every request is answered from them (unknown URLs answer 404) and no politeness delay applies.
@@ -88,6 +87,23 @@ NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
+
+# ---- distributed mode: many workers, one crawl (newscrawl/distributed.py; docs/SCALING.md) ------------
+
+# redis://host:port/db of the Redis that holds the shared queue, dupefilter, leases, politeness budget and
+# emitted-state. Empty (default): a single-process crawl, nothing below applies.
+NEWSCRAWL_REDIS_URL = ""
+# Names one crawl's frontier (queue, dupefilter, leases) in Redis: workers with the same id share the crawl.
+# Use a new id (or `newscrawl-frontier clear`) for the next crawl: a finished frontier remembers every request.
+NEWSCRAWL_CRAWL_ID = "dawn"
+# This worker's name: its files are articles.<worker>.jsonl and editorial_teasers.<worker>.jsonl. Empty: the
+# host name. Two workers must never share a name; a restarted worker keeps its own.
+NEWSCRAWL_WORKER = ""
+# A request taken by a worker that neither finishes it nor renews its lease (every second) for this long
+# goes back to the queue for another worker (each time counted as one of RETRY_TIMES).
+NEWSCRAWL_LEASE_SECONDS = 60
+# How long a worker waits for an unreachable Redis (retrying every 0.5 s) before a call fails.
+NEWSCRAWL_REDIS_WAIT = 300
 
 # ---- extraction drift alarms (newscrawl/drift.py, run by spidermon when the spider closes) -------------
 
@@ -189,6 +205,8 @@ DOWNLOAD_HANDLERS = {
 ADDONS = {
     # no politeness delay and no name lookups when offline (mirror or WARC replay)
     "newscrawl.offline.OfflineAddon": 0,
+    # only with NEWSCRAWL_REDIS_URL: the Redis frontier, the shared budget and Retry-After (docs/SCALING.md)
+    "newscrawl.distributed.DistributedAddon": 10,
 }
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)

@@ -13,17 +13,13 @@ crawl that never needs the store (a test spider yielding dicts) creates no file.
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from .extraction.text import parse_datetime, utc_now
-
-logger = logging.getLogger(__name__)
+from .extraction.text import utc_now
+from .state_records import (  # noqa: F401 (the records are part of this module's interface)
+    EMITTED, MISSING, REJECTED, ArticleRecord, StoreBase, TeaserRecord, latest, parse_time)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -50,53 +46,14 @@ CREATE TABLE IF NOT EXISTS outputs (
 );
 """
 
-EMITTED, MISSING, REJECTED = "emitted", "missing", "rejected"
+class StateStore(StoreBase):
+    """The single-process store. newscrawl/redis_state.py has the same interface over Redis (distributed mode)."""
 
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 timestamp as an aware datetime (a time without offset is taken as UTC), or None."""
-    return parse_datetime(value, naive_as_utc=True)
-
-
-def latest(*values: str | None) -> datetime | None:
-    times = [t for t in map(parse_time, values) if t is not None]
-    return max(times) if times else None
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    article_id: int
-    status: str
-    content_hash: str | None
-    published_at: str | None
-    updated_at: str | None
-    version: int
-    discovered_modified: str | None
-    first_seen: str
-    last_seen: str
-
-    @property
-    def known_change(self) -> datetime | None:
-        """The latest change this store knows of: the page's own times, or what discovery showed at the last check."""
-        return latest(self.published_at, self.updated_at, self.discovered_modified)
-
-
-@dataclass(frozen=True)
-class TeaserRecord:
-    article_id: int
-    date: str | None
-    updated: bool
-
-
-class StateStore:
     def __init__(self, path: str | Path, now=utc_now):
         self.path = Path(path)
         self.now = now
         self._db: sqlite3.Connection | None = None
-        # article id -> latest change time discovery showed this run (noted by the incremental middleware,
-        # stored with the article when it is checked, never before: a kill before the check loses nothing)
-        self.discovered: dict[int, str] = {}
-
+        super().__init__()
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
@@ -166,39 +123,14 @@ class StateStore:
                 " last_seen = excluded.last_seen",
                 (article_id, status, discovered_modified, now, now))
 
-    def catch_up(self, output: Path, kind: str) -> int:
-        """Record the lines of `output` past its recorded offset (written, then killed before being recorded).
+    def _exists(self) -> bool:
+        return self._db is not None or self.path.exists()
 
-        Call it after the torn tail is cut. Returns the number of lines recorded.
-        """
-        size = output.stat().st_size if output.exists() else 0
-        if size == 0 and self._db is None and not self.path.exists():
-            return 0  # nothing written, nothing stored: do not create a store for nothing
-        recorded_offset = offset = self.output_offset(output)
-        if offset > size:
-            logger.warning("%s is shorter (%d bytes) than recorded (%d): replaced or rotated; recording it from "
-                           "its start", output, size, offset)
-            offset = 0
-        if offset == size:
-            if recorded_offset != size:  # a rotated file that is empty now
-                with self.db:
-                    self._set_offset(output, size)
-            return 0
-        with output.open("rb") as handle:
-            handle.seek(offset)
-            lines = handle.read(size - offset).splitlines()
-        recorded = 0
+    def _record_lines(self, kind: str, lines: list[dict], output: Path, size: int) -> None:
         with self.db:
-            for line in lines:
-                try:
-                    fields = json.loads(line)
-                except ValueError:
-                    logger.warning("%s: an unreadable line past offset %d was not recorded", output, offset)
-                    continue
+            for fields in lines:
                 self._upsert(kind, fields, None)
-                recorded += 1
             self._set_offset(output, size)
-        return recorded
 
     def _upsert(self, kind: str, fields: dict, discovered_modified: str | None) -> None:
         now = self.now()
@@ -232,10 +164,16 @@ def _key(output: str | Path) -> str:
 
 
 def state_for(crawler) -> StateStore | None:
-    """The crawl's one store, shared by the incremental middleware and the pipelines; None when turned off."""
+    """The crawl's one store, shared by the incremental middleware and the pipelines; None when turned off.
+    In distributed mode (NEWSCRAWL_REDIS_URL) it is the Redis store, whatever NEWSCRAWL_STATE says."""
     if not hasattr(crawler, "newscrawl_state"):
         path = crawler.settings.get("NEWSCRAWL_STATE")
-        crawler.newscrawl_state = StateStore(path) if path else None
+        if crawler.settings.get("NEWSCRAWL_REDIS_URL"):
+            from .redis_state import RedisStateStore  # the store keeps no Redis import for the single process
+
+            crawler.newscrawl_state = RedisStateStore.from_crawler(crawler)
+        else:
+            crawler.newscrawl_state = StateStore(path) if path else None
         if crawler.newscrawl_state is not None:
             from scrapy import signals  # here, so the store itself stays free of Scrapy
 

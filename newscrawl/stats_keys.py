@@ -21,6 +21,11 @@ WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 
+# ---- distributed mode (newscrawl/frontier.py, newscrawl/shared_budget.py; docs/SCALING.md) ----------------------
+FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases
+BUDGET_WAIT_SECONDS = "newscrawl/budget/wait_seconds"  # time this worker waited for the shared politeness budget
+BUDGET_SHARED_PAUSES = "newscrawl/budget/shared_pauses"  # Retry-After pauses this worker set for every worker
+
 # ---- the state store's spider middleware (newscrawl/incremental.py) ----------------------------------------------
 INCREMENTAL = "newscrawl/incremental"  # /skipped_known, /unseen, /article_requests, /marked_missing, /<reason>
 

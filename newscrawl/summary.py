@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scrapy import signals
 
+from newscrawl.distributed import worker_file
 from newscrawl.stats_keys import (
     DROPPED,
     ERRORS_LOGGED,
@@ -48,6 +49,7 @@ class CrawlSummary:
     def __init__(self, crawler):
         self.crawler = crawler
         self.output_dir = Path(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"))
+        self.stats_name = worker_file(crawler.settings, "last_crawl.json")  # one per worker in distributed mode
         self.print_summary = crawler.settings.getbool("NEWSCRAWL_SUMMARY")
         self.started = time.monotonic()
 
@@ -63,7 +65,7 @@ class CrawlSummary:
         stats.setdefault(FINISH_REASON, reason)
         stats[WALL_SECONDS] = round(time.monotonic() - self.started, 3)
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        stats_path = self.output_dir / "last_crawl.json"
+        stats_path = self.output_dir / self.stats_name
         stats_path.write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
         if self.print_summary:
             summary = summarise(stats)

@@ -5,7 +5,11 @@ appended across runs, never rewritten. Scrapy's own feed exports (-o/-O) are unt
 
 With a state store (NEWSCRAWL_STATE), each line is fsynced and then recorded in one SQLite transaction together
 with the file's new end offset; on start, lines past the recorded offset (written, then killed before being
-recorded) are recorded. So an item the store holds as emitted is in the file, and every line is in the store."""
+recorded) are recorded. So an item the store holds as emitted is in the file, and every line is in the store.
+
+Distributed mode (NEWSCRAWL_REDIS_URL): each worker writes `articles.<worker>.jsonl` and
+`editorial_teasers.<worker>.jsonl` (NEWSCRAWL_WORKER), and claims each item in the Redis store before writing
+it, so that no item is written by two workers (docs/SCALING.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,8 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
-from newscrawl.drops import item_type
+from newscrawl.drops import drop, item_type
+from newscrawl.distributed import worker_name
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.state import state_for
 from newscrawl.stats_keys import OUTPUT_LINES_RECOVERED, OUTPUT_TORN_BYTES_REMOVED, WRITTEN
@@ -24,6 +29,12 @@ from newscrawl.stats_keys import OUTPUT_LINES_RECOVERED, OUTPUT_TORN_BYTES_REMOV
 logger = logging.getLogger(__name__)
 
 FILE_NAMES = {Article: "articles.jsonl", EditorialTeaser: "editorial_teasers.jsonl"}
+
+
+def file_name(item_cls: type, worker: str | None = None) -> str:
+    """`articles.jsonl`; in distributed mode each worker writes its own, `articles.<worker>.jsonl`."""
+    name = FILE_NAMES[item_cls]
+    return name.replace(".jsonl", f".{worker}.jsonl") if worker else name
 
 
 def repair_torn_tail(path: Path) -> int:
@@ -49,20 +60,22 @@ def repair_torn_tail(path: Path) -> int:
 
 
 class JsonLinesWriterPipeline:
-    def __init__(self, output_dir: str, stats, state=None):
+    def __init__(self, output_dir: str, stats, state=None, worker: str | None = None):
         self.output_dir = Path(output_dir)
         self.stats = stats
         self.state = state
+        self.worker = worker
         self.files: dict[type, object] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"), crawler.stats, state_for(crawler))
+        return cls(crawler.settings.get("NEWSCRAWL_OUTPUT_DIR"), crawler.stats, state_for(crawler),
+                   worker_name(crawler.settings))
 
     def open_spider(self):
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        for item_cls, name in FILE_NAMES.items():
-            path = self.output_dir / name
+        for item_cls in FILE_NAMES:
+            path = self.output_dir / file_name(item_cls, self.worker)
             if removed := repair_torn_tail(path):
                 logger.warning("%s ended in a torn line (%d bytes); cut it off", path, removed)
                 self.stats.inc_value(OUTPUT_TORN_BYTES_REMOVED, removed)
@@ -80,11 +93,15 @@ class JsonLinesWriterPipeline:
         if handle is None:
             return item  # not one of ours: Scrapy's feed exports can still take it
         fields = ItemAdapter(item).asdict()
+        if self.state is not None and not self.state.claim(item_type(item), fields, handle.name, handle.tell()):
+            # distributed mode: another worker has written this item (or this version of it) already
+            raise drop(self.stats, f"emitted_elsewhere_{item_type(item)}", item, "written by another worker",
+                       log_level="DEBUG")
         handle.write((json.dumps(fields, ensure_ascii=False) + "\n").encode("utf-8"))
         handle.flush()
         if self.state is not None:
             os.fsync(handle.fileno())  # the line is on disk before the store says it is
             self.state.record_item(item_type(item), fields, handle.name, handle.tell(),
-                                   self.state.discovered.get(fields.get("article_id")))
+                                   self.state.discovered_modified(fields.get("article_id")))
         self.stats.inc_value(f"{WRITTEN}/{item_type(item)}")
         return item

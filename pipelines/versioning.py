@@ -51,7 +51,7 @@ class VersioningPipeline:
         if record.content_hash != adapter.get("content_hash") or record.updated_at != adapter.get("updated_at"):
             adapter["version"] = record.version + 1
             return "updated"
-        self.state.touch_article(article_id, self.state.discovered.get(article_id))
+        self.state.touch_article(article_id, self.state.discovered_modified(article_id))
         return "unchanged"
 
     def _teaser(self, adapter) -> str:

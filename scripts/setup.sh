@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Install everything newscrawl needs (idempotent): the Python packages into ./.venv, and Debian's Chromium
-# for the pages that need JavaScript (scrapy-playwright cannot download a browser of its own here).
+# Install everything newscrawl needs (idempotent): the Python packages into ./.venv, Debian's Chromium for the
+# pages that need JavaScript (scrapy-playwright cannot download a browser of its own here) and Debian's
+# redis-server for distributed mode.
 # Used by the other scripts and, through scripts/test.sh, by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "setup: installing Debian's chromium (apt-get)" >&2
+# Debian packages: chromium (pages that need JavaScript) and redis-server (distributed mode and its tests,
+# docs/SCALING.md); installed together in one apt run when either is missing
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+[ -x /usr/bin/redis-server ] || missing="$missing redis-server"
+if [ -n "$missing" ]; then
+  echo "setup: installing Debian's$missing (apt-get)" >&2
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   log=$(mktemp)
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium; } >"$log" 2>&1; then
+  if ! { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing; } >"$log" 2>&1; then
     cat "$log" >&2
-    echo "setup: FAILED to install chromium with apt-get (log above)" >&2
+    echo "setup: FAILED to install$missing with apt-get (log above)" >&2
     exit 1
   fi
   rm -f "$log"
-  [ -x /usr/bin/chromium ] || { echo "setup: FAILED: /usr/bin/chromium is missing after apt-get" >&2; exit 1; }
+  for binary in /usr/bin/chromium /usr/bin/redis-server; do
+    [ -x "$binary" ] || { echo "setup: FAILED: $binary is missing after apt-get" >&2; exit 1; }
+  done
 fi
 
 PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}

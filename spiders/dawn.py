@@ -23,6 +23,7 @@ import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.archive.replay import load_archive
+from newscrawl.distributed import seed_once
 from newscrawl.extraction import (
     listing_links,
     listing_teasers,
@@ -88,6 +89,8 @@ class DawnSpider(scrapy.Spider):
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
+        if not seed_once(self.crawler):
+            return  # distributed mode: another worker pushed the entries; this one takes work from the queue
         if self.from_archive:
             for url in self.archive_article_urls():
                 yield self._request(url, follow=False)

@@ -1,0 +1,130 @@
+"""Real processes for the distributed tests and bench/scale.py: a Redis server on a free port (Debian's
+redis-server; never a mock), and `scrapy crawl dawn` workers in distributed mode, each its own process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+from tests.conftest import ROOT, read_jsonl
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """redis-server on 127.0.0.1 with an append-only file in `directory`, so a stop and start keeps the data
+    (as a production Redis for newscrawl should be configured: docs/SCALING.md)."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "no"],
+            stdout=open(self.directory / "redis.log", "ab"), stderr=subprocess.STDOUT)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                return self
+            except (redis.ConnectionError, redis.BusyLoadingError):
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"redis-server did not start: {(self.directory / 'redis.log').read_text()}")
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: redis-server flushes its append-only file and exits
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+
+def worker_command(redis_url: str, worker: str, output_dir: Path, settings: dict, *args: str) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", "dawn", "-s", f"NEWSCRAWL_REDIS_URL={redis_url}",
+               "-s", f"NEWSCRAWL_WORKER={worker}", "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
+               "-s", "NEWSCRAWL_SUMMARY=0", "-s", "NEWSCRAWL_PROGRESS=0", "-s", "TELNETCONSOLE_ENABLED=0",
+               "-s", "NEWSCRAWL_STATE=", "-s", "LOG_LEVEL=INFO"]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return command + list(args)
+
+
+class Workers:
+    """N worker processes of one crawl; each logs to <output_dir>/<worker>.log."""
+
+    def __init__(self, redis_url: str, output_dir: Path, settings: dict, count: int):
+        self.redis_url, self.output_dir, self.settings = redis_url, output_dir, settings
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self.names = [f"w{n + 1}" for n in range(count)]
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str) -> None:
+        log = open(self.output_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            worker_command(self.redis_url, name, self.output_dir, self.settings), cwd=ROOT, stdout=log,
+            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+    def start_all(self) -> "Workers":
+        for name in self.names:
+            self.start(name)
+        return self
+
+    def kill(self, name: str) -> None:
+        self.processes[name].send_signal(signal.SIGKILL)
+        self.processes[name].wait(timeout=10)
+
+    def wait(self, timeout: float) -> bool:
+        """True when every worker exited by itself within `timeout` seconds; else they are killed."""
+        deadline = time.monotonic() + timeout
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.stop()
+                return False
+        return True
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+    def log(self, name: str) -> str:
+        return (self.output_dir / f"{name}.log").read_text(errors="replace")
+
+    def lines(self, kind: str = "articles") -> list[bytes]:
+        """Every line of every worker's file of this kind, as bytes (a torn line stays visible)."""
+        lines = []
+        for path in sorted(self.output_dir.glob(f"{kind}.*.jsonl")):
+            data = path.read_bytes()
+            lines += data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n")
+        return lines
+
+    def items(self, kind: str = "articles") -> list[dict]:
+        return [item for path in sorted(self.output_dir.glob(f"{kind}.*.jsonl")) for item in read_jsonl(path)]
