@@ -19,21 +19,24 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from newscrawl.clock import utc_now
 from newscrawl.distributed import is_distributed, worker_file
-from newscrawl.extraction.text import utc_now
-from newscrawl.stats_keys import (COVERAGE, DOWNLOAD_EXCEPTIONS, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS,
-                                  INCREMENTAL, REQUESTS, RESPONSES, UNHEALTHY, VERSIONING, WRITTEN, under)
+from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS, REQUESTS, RESPONSES,
+                                  VERSIONING, WRITTEN, under)
+from newscrawl.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
+    BLOCKED,
+    DRIFT,
+    ENDED_EARLY,
+    ERRORS_OR_BANS,
+    EXIT_CODES,
+    LOCKED,
+    NOT_STARTED,
+    NOTHING_NEW,
+    OK,
+    UNREACHABLE,
+    judge,
+)
 
-OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
-EXIT_CODES = {
-    OK: "the crawl finished and was healthy",
-    NOT_STARTED: "the crawl could not start (bad argument or setting, broken mirror, no last_crawl.json written)",
-    ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
-    ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
-    DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
-    NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
-    LOCKED: "another newscrawl-cron holds the lock; nothing was done",
-}
 STOP_GRACE_SECONDS = 60  # after a SIGTERM, how long the crawl may take to close before it is killed
 
 
@@ -134,32 +137,9 @@ def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) 
         killed = stopped or (returncode is not None and returncode < 0)
         code = ENDED_EARLY if killed else NOT_STARTED
         return code, {"started": killed, "finished": False}
-    statuses = {int(k): v for k, v in under(stats, HTTP_STATUS).items()}
-    requests = stats.get(REQUESTS, 0)
-    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get(DOWNLOAD_EXCEPTIONS, 0)
-    bans = statuses.get(403, 0) + statuses.get(429, 0)
-    written = sum(under(stats, WRITTEN).values())
-    verdicts = {
-        "started": True,
-        "finished": stats.get(FINISH_REASON) == "finished" and returncode == 0 and not stopped,
-        "error_rate": round(errors / requests, 4) if requests else 0.0,
-        "errors_ok": (errors / requests if requests else 0.0) <= settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE"),
-        "bans": bans,
-        "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
-        "drift_ok": not stats.get(UNHEALTHY),
-        "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
-    }
-    if not verdicts["finished"]:
-        code = ENDED_EARLY
-    elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
-        code = ERRORS_OR_BANS
-    elif not verdicts["drift_ok"]:
-        code = DRIFT
-    elif not verdicts["new_items_ok"]:
-        code = NOTHING_NEW
-    else:
-        code = OK
-    return code, verdicts
+    # `scrapy crawl` exits with one of our codes (newscrawl/commands/crawl.py, from the same stats); a signal
+    # (negative) or any other code means it did not end by itself
+    return judge(stats, settings, ended_cleanly=not stopped and returncode in EXIT_CODES)
 
 
 def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) -> dict:

@@ -26,6 +26,7 @@ from scrapy import Request, signals
 from scrapy.core.scheduler import Scheduler
 from scrapy.dupefilters import RFPDupeFilter
 
+from .drops import NotAsked
 from .items import Article
 from .state import MISSING, REJECTED, parse_time, state_for
 from .stats_keys import INCREMENTAL
@@ -107,6 +108,8 @@ class IncrementalMiddleware:
         """An Article dropped by a pipeline (no body, say) is REJECTED, unless the store already has it."""
         if self.state is None or not isinstance(item, Article) or item.article_id is None:
             return
+        if isinstance(exception, NotAsked):
+            return  # nothing wrong with the page: another date range wants it (pipelines/date_range.py)
         if self.state.article(item.article_id) is None:
             self.state.mark_unavailable(item.article_id, REJECTED, self.state.discovered_modified(item.article_id))
 

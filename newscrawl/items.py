@@ -20,6 +20,8 @@ NOT_FROM_PAGE = {"from_page": False}
 
 @dataclass
 class Article:
+    # which item a line is: -O feed exports mix both types, and an editorial is both an Article and a teaser
+    item_type: str = field(default="Article", metadata=NOT_FROM_PAGE)
     url: str | None = None  # canonical https://www.dawn.com/news/<id>, no slug
     article_id: int | None = None
     title: str | None = None
@@ -42,6 +44,7 @@ class Article:
 
 @dataclass
 class EditorialTeaser:
+    item_type: str = "EditorialTeaser"
     url: str | None = None
     article_id: int | None = None
     title: str | None = None

@@ -1,9 +1,15 @@
 """Extension: live progress on one updating stderr line (pages, items, drops, current rate) for a person
 watching a crawl run by hand. Setting NEWSCRAWL_PROGRESS: "auto" shows it only when stderr is a terminal (so
-cron logs stay clean), "1" always, "0" never; NEWSCRAWL_PROGRESS_INTERVAL is the refresh period in seconds."""
+cron logs stay clean), "1" always, "0" never; NEWSCRAWL_PROGRESS_INTERVAL is the refresh period in seconds.
+
+The line never mixes with other output: it is erased before any log record is written (a filter on the root
+logger's handlers) and when the crawl closes, before the summary is printed (this extension is enabled before
+newscrawl.summary.CrawlSummary, so its spider_closed runs first). The next refresh draws it again.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy import signals
@@ -11,6 +17,8 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from .stats_keys import DROPPED, RESPONSES, WRITTEN
+
+ERASE_LINE = "\r\x1b[K"  # carriage return, then erase to the end of the line
 
 
 def progress_line(stats: dict, pages_per_minute: float) -> str:
@@ -21,12 +29,14 @@ def progress_line(stats: dict, pages_per_minute: float) -> str:
             f"{total(DROPPED + '/')} dropped, {pages_per_minute:.0f} pages/min")
 
 
-class CrawlProgress:
+class CrawlProgress(logging.Filter):
     def __init__(self, crawler, interval: float, stream):
+        super().__init__()
         self.crawler = crawler
         self.interval = interval
         self.stream = stream
         self.last_pages = 0
+        self.shown = False  # a progress line is on the terminal now
         self.loop = LoopingCall(self.show)
 
     @classmethod
@@ -42,18 +52,33 @@ class CrawlProgress:
         return extension
 
     def spider_opened(self):
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(self)
         self.loop.start(self.interval, now=False)
 
-    def show(self, end: str = "") -> None:
+    def show(self) -> None:
         stats = self.crawler.stats.get_stats()
         pages = stats.get(RESPONSES, 0)
         rate = (pages - self.last_pages) * 60 / self.interval
         self.last_pages = pages
-        # \r and "erase to end of line": the next refresh overwrites this one
-        self.stream.write(f"\r\x1b[K{progress_line(stats, rate)}{end}")
+        self.stream.write(f"{ERASE_LINE}{progress_line(stats, rate)}")
         self.stream.flush()
+        self.shown = True
+
+    def erase(self) -> None:
+        if self.shown:
+            self.stream.write(ERASE_LINE)
+            self.stream.flush()
+            self.shown = False
+
+    def filter(self, record) -> bool:
+        """Called by a log handler before it writes a record: the record starts on a clean line."""
+        self.erase()
+        return True
 
     def spider_closed(self):
         if self.loop.running:
             self.loop.stop()
-        self.show(end="\n")  # the final figures, and the line ends
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(self)
+        self.erase()  # the summary that follows has the final figures

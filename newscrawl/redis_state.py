@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 
 from .distributed import STATE_PREFIX, FrontierKeys, redis_client, worker_alive, worker_name
-from .extraction.text import utc_now
+from .clock import utc_now
 from .state_records import EMITTED, ArticleRecord, StoreBase, TeaserRecord, parse_time
 
 ARTICLE_FIELDS = ("content_hash", "published_at", "updated_at")

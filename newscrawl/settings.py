@@ -26,18 +26,10 @@ NEWSCRAWL_MIRROR = ""
 
 # The download handler used for real downloads when no mirror or archive is set.
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
-
-# ---- WARC archives (newscrawl/archive/; docs/ARCHIVES.md) ---------------------------------------------
-# Where every download is recorded as gzip WARC files. "auto": <NEWSCRAWL_OUTPUT_DIR>/warc for a live crawl,
-# nothing for a mirror or archive replay; empty or 0: record nothing; else the directory.
-NEWSCRAWL_WARC_DIR = "auto"
-# A WARC file is closed (and another started) at this size.
-NEWSCRAWL_WARC_MAX_BYTES = 1_000_000_000
-# Replay: WARC files, globs or directories (comma-separated; .warc and .warc.gz, ours or anyone's). When set,
-# every request is answered from them (unknown URLs answer 404) and no politeness delay applies.
-NEWSCRAWL_REPLAY = ""
-# Replay the capture nearest this time (YYYY-MM-DDTHH:MM:SS, UTC unless an offset is given); empty: the latest.
-NEWSCRAWL_REPLAY_AT = ""
+# WARC (docs/ARCHIVES.md): downloads recorded into NEWSCRAWL_WARC_DIR ("auto": <output dir>/warc live, none offline;
+# "0": never), a new file past NEWSCRAWL_WARC_MAX_BYTES. NEWSCRAWL_REPLAY (WARC files, globs, dirs) answers every
+# request instead, with the capture nearest NEWSCRAWL_REPLAY_AT (YYYY-MM-DDTHH:MM:SS), else the latest.
+NEWSCRAWL_WARC_DIR, NEWSCRAWL_WARC_MAX_BYTES, NEWSCRAWL_REPLAY, NEWSCRAWL_REPLAY_AT = "auto", 1_000_000_000, "", ""
 
 # Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by
 # -a since/until when given) ...
@@ -77,13 +69,17 @@ NEWSCRAWL_ARCHIVES = [
     "newspaper/islamabad",
     "newspaper/peshawar",
 ]
-# A guard against a typo in -a since/until asking for decades of archives.
-NEWSCRAWL_MAX_ARCHIVE_DAYS = 366
 
 # Retry-After handling (newscrawl.backoff): the longest pause honoured, and the pause after a 429 that
 # names none, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
+
+# Stop the crawl early (newscrawl/host_health.py) after this many connection failures in a row with no response
+# in between (the host cannot be resolved or reached: finish reason host_unreachable, exit code 8) ...
+NEWSCRAWL_UNREACHABLE_AFTER = 3
+# ... or after this many 403 responses in a row (a Cloudflare ban: finish reason blocked, exit code 9). 0: never.
+NEWSCRAWL_BLOCKED_AFTER = 5
 
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
@@ -198,12 +194,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # ---- components ------------------------------------------------------------------------------------
 
 DOWNLOAD_HANDLERS = {
-    # browser, mirror/archive or live, and the WARC recorder (newscrawl/routing_handler.py)
     "http": "newscrawl.routing_handler.RoutingDownloadHandler",
     "https": "newscrawl.routing_handler.RoutingDownloadHandler",
 }
 ADDONS = {
-    # no politeness delay and no name lookups when offline (mirror or WARC replay)
     "newscrawl.offline.OfflineAddon": 0,
     # only with NEWSCRAWL_REDIS_URL: the Redis frontier, the shared budget and Retry-After (docs/SCALING.md)
     "newscrawl.distributed.DistributedAddon": 10,
@@ -211,6 +205,9 @@ ADDONS = {
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
+    # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
+    # the way in, so it sees every failed attempt, retries included (see newscrawl/host_health.py)
+    "newscrawl.host_health.HostHealthMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -228,6 +225,8 @@ ITEM_PIPELINES = {
     # first: field coverage of every Article the parser produced, for the drift alarms (newscrawl/drift.py)
     "pipelines.coverage.FieldCoveragePipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
+    # Articles published outside -a since/until (linked by a day's archive page) are dropped and counted
+    "pipelines.date_range.DateRangePipeline": 150,
     "pipelines.strip_sidebar.StripSidebarPipeline": 200,
     "pipelines.deduplicate.DeduplicatePipeline": 300,
     "pipelines.versioning.VersioningPipeline": 350,
@@ -236,8 +235,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
+    # before CrawlSummary: the progress line is erased before the summary is printed
+    "newscrawl.progress.CrawlProgress": 490,
     "newscrawl.summary.CrawlSummary": 500,
-    "newscrawl.progress.CrawlProgress": 510,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .extraction.text import utc_now
+from .clock import utc_now
 from .state_records import (  # noqa: F401 (the records are part of this module's interface)
     EMITTED, MISSING, REJECTED, ArticleRecord, StoreBase, TeaserRecord, latest, parse_time)
 

@@ -20,6 +20,7 @@ REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archi
 WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
+STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/host_health.py stopped the crawl
 
 # ---- distributed mode (newscrawl/frontier.py, newscrawl/shared_budget.py; docs/SCALING.md) ----------------------
 FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases

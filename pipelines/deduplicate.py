@@ -1,4 +1,4 @@
-"""Pipeline 4: one Article per article_id and one EditorialTeaser per article_id per crawl."""
+"""Pipeline 5: one Article per article_id and one EditorialTeaser per article_id per crawl."""
 
 from __future__ import annotations
 

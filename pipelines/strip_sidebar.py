@@ -1,4 +1,4 @@
-"""Pipeline 3: strip Opinion/Editorial sidebar text from Article bodies (the second wall; the selectors
+"""Pipeline 4: strip Opinion/Editorial sidebar text from Article bodies (the second wall; the selectors
 are the first). Teasers pass through it before the Article of their page (the spider yields them first),
 so it knows the sidebar's pieces when the Article arrives; it also remembers them across pages."""
 

@@ -1,9 +1,9 @@
 """The `dawn` spider: discovery, following links and choosing the parser. Extraction lives in
 newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/.
 
-Arguments (all optional; see README "Spider arguments"):
+Arguments (all optional; read and checked by newscrawl/arguments.py; see README "Spider arguments"):
   -a since=YYYY-MM-DD -a until=YYYY-MM-DD  crawl the date archives of those days, and keep only sitemap/RSS
-                                           entries published in that range
+                                           entries and Articles published in that range
   -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
   -a refresh=1                             re-download articles the state store already holds (see
                                            newscrawl/incremental.py); only changed ones are emitted again
@@ -14,9 +14,8 @@ Arguments (all optional; see README "Spider arguments"):
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from functools import cached_property
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -33,7 +32,8 @@ from newscrawl.extraction import (
     sitemap_index_locations,
     sitemap_links,
 )
-from newscrawl.extraction.text import parse_day, utc_now
+from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
+from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
 from newscrawl.stats_keys import DISCOVERED_LINKS, EXTRACTOR, SKIPPED
@@ -56,36 +56,22 @@ class DawnSpider(scrapy.Spider):
     name = "dawn"
     allowed_domains = [SITE_HOST]
 
-    def __init__(self, since: str | None = None, until: str | None = None, urls: str | None = None,
-                 url_file: str | None = None, refresh: str | None = None, from_archive: str | None = None,
-                 **kwargs):
-        super().__init__(**kwargs)
-        self.from_archive = (from_archive or "").strip().lower() not in ("", "0", "false", "no")
+    def __init__(self, **kwargs):
+        super().__init__(**{name: value for name, value in kwargs.items() if name in PASSED_BY_TOOLS})
+        self.arguments = self.parse_arguments(kwargs)
+        self.from_archive = self.arguments.from_archive
         # re-extraction downloads (from the archive) what the store holds, and emits only what changed
-        self.refresh = self.from_archive or (refresh or "").strip().lower() not in ("", "0", "false", "no")
-        self.since = parse_day(since, "since") if since else None
-        self.until = parse_day(until, "until") if until else None
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"-a since={since} is after -a until={until}")
-        self.explicit_urls = self._explicit_urls(urls, url_file)
+        self.refresh = self.arguments.refresh or self.from_archive
+        self.explicit_urls = list(self.arguments.urls)
 
     @staticmethod
-    def _explicit_urls(urls: str | None, url_file: str | None) -> list[str]:
-        listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
-        if url_file:
-            path = Path(url_file)
-            if not path.is_file():
-                raise ValueError(f"-a url_file={url_file}: no such file")
-            lines = path.read_text(encoding="utf-8").splitlines()
-            listed += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-        bad = [u for u in listed if urlsplit(u).scheme not in ("http", "https") or urlsplit(u).netloc != SITE_HOST]
-        if bad:
-            raise ValueError(f"only {SITE_ROOT} pages can be crawled; not: {', '.join(bad[:5])}")
-        return list(dict.fromkeys(listed))
+    def parse_arguments(raw: dict[str, str]) -> CrawlArguments:
+        """The spider's arguments, or BadArgument; `scrapy crawl` calls it before the crawl starts."""
+        return parse_arguments(raw, today=dawn_today())
 
     @property
     def dated(self) -> bool:
-        return bool(self.since or self.until)
+        return self.arguments.dated
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
@@ -119,16 +105,11 @@ class DawnSpider(scrapy.Spider):
         return urls
 
     def archive_urls(self) -> list[str]:
-        if not self.dated:
-            return []
-        until = self.until or datetime.now(UTC).date()
-        since = self.since or until
-        days = (until - since).days + 1
-        limit = self.crawler.settings.getint("NEWSCRAWL_MAX_ARCHIVE_DAYS")
-        if days > limit:
-            raise ValueError(f"{days} days of archives asked for; NEWSCRAWL_MAX_ARCHIVE_DAYS is {limit}")
+        """The date archives of each day of since..until, newest day first: a backfill cut short (a
+        --timeout, a kill) has the most recent days, and its rerun skips the articles it already wrote."""
         paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
-        return [f"{SITE_ROOT}/{path.strip('/')}/{since + timedelta(n):%Y-%m-%d}" for n in range(days) for path in paths]
+        return [f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}" for day in self.arguments.days_newest_first()
+                for path in paths]
 
     def _request(self, url: str, follow: bool, modified: str | None = None) -> scrapy.Request:
         # newscrawl_modified: when discovery says the article last changed (newscrawl/incremental.py)
@@ -136,9 +117,8 @@ class DawnSpider(scrapy.Spider):
                               meta={"newscrawl_modified": modified})
 
     def in_range(self, day: date | None) -> bool:
-        if day is None:
-            return True  # an entry that does not say when is kept: the article page will
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+        # an entry that does not say when is kept: the article page will (pipelines/date_range.py)
+        return self.arguments.in_range(day)
 
     # ---- routing ---------------------------------------------------------------------------------
     @cached_property

@@ -1,8 +1,8 @@
 """Shared test helpers: paths, and running a real `scrapy crawl` in a subprocess.
 
 A crawl runs in its own process (as a user runs it): the real settings, spider, middlewares and pipelines,
-and a fresh reactor each time. Results are read from what the crawl wrote, never from its exit code
-(`scrapy crawl` exits 0 even when a crawl failed).
+and a fresh reactor each time. Results are read from what the crawl wrote, and its exit code
+(newscrawl/commands/crawl.py gives newscrawl-cron's codes).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class CrawlResult:
     stats: dict
     log: str
     output_dir: Path
+    returncode: int
 
 
 def documented_hash(title: str, body: str) -> str:
@@ -61,7 +62,7 @@ def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, se
     stats_path = output_dir / "last_crawl.json"
     stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
     return CrawlResult(read_jsonl(output_dir / "articles.jsonl"), read_jsonl(output_dir / "editorial_teasers.jsonl"),
-                       stats, done.stderr, output_dir)
+                       stats, done.stderr, output_dir, done.returncode)
 
 
 @pytest.fixture

@@ -106,9 +106,32 @@ def test_a_crawl_stopped_by_timeout_ended_early_and_showed_progress(tmp_path):
 def test_bans_above_the_threshold(tmp_path):
     entry_points = project_settings.NEWSCRAWL_FEEDS + project_settings.NEWSCRAWL_LISTINGS
     mirror = write_mirror(tmp_path / "site", {url: (403, "text/html", b"Attention Required") for url in entry_points})
-    done = run_cron(tmp_path / "out", mirror=mirror)
+    # not stopped as blocked (that is the next test): every entry point is asked, and the 403s are counted
+    done = run_cron(tmp_path / "out", "-s", "NEWSCRAWL_BLOCKED_AFTER=0", mirror=mirror)
     assert done.returncode == cron.ERRORS_OR_BANS
     assert runs(tmp_path / "out")[-1]["verdicts"]["bans"] == len(entry_points)
+
+
+def test_a_ban_on_every_request_is_recorded_as_blocked(tmp_path):
+    entry_points = project_settings.NEWSCRAWL_FEEDS + project_settings.NEWSCRAWL_LISTINGS
+    mirror = write_mirror(tmp_path / "site", {url: (403, "text/html", b"Attention Required") for url in entry_points})
+    done = run_cron(tmp_path / "out", mirror=mirror)
+    assert done.returncode == cron.BLOCKED
+    record = runs(tmp_path / "out")[-1]
+    assert record["finish_reason"] == "blocked" and record["exit_meaning"].startswith("blocked:")
+    assert "newscrawl-cron: exit 9: blocked" in done.stderr
+
+
+def test_an_unreachable_host_is_recorded_as_such(tmp_path):
+    from tests.test_exit_codes import closed_port
+
+    done = run_cron(tmp_path, "-s", "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER=tests.localhost.LocalhostDownloadHandler",
+                    "-s", f"NEWSCRAWL_TEST_PORT={closed_port()}", "-s", "DOWNLOAD_DELAY=0", mirror=None)
+    assert done.returncode == cron.UNREACHABLE, done.stderr
+    record = runs(tmp_path)[-1]
+    assert record["finish_reason"] == "host_unreachable" and record["exit_meaning"].startswith("host unreachable")
+    assert not record["verdicts"]["reachable"]
+    assert "newscrawl-cron: exit 8: host unreachable" in done.stderr
 
 
 def test_zero_items_although_the_entry_points_listed_new_ones(tmp_path):
@@ -157,8 +180,9 @@ def test_assess_without_stats():
 def test_exit_codes_are_distinct_and_documented():
     # the numbers are an interface (crontab wrappers and systemd units test them): pinned here by hand; 1 is left
     # to Python itself (an uncaught exception)
-    names = ("OK", "NOT_STARTED", "ENDED_EARLY", "ERRORS_OR_BANS", "DRIFT", "NOTHING_NEW", "LOCKED")
-    codes = [0, 2, 3, 4, 5, 6, 7]
+    names = ("OK", "NOT_STARTED", "ENDED_EARLY", "ERRORS_OR_BANS", "DRIFT", "NOTHING_NEW", "LOCKED", "UNREACHABLE",
+             "BLOCKED")
+    codes = [0, 2, 3, 4, 5, 6, 7, 8, 9]
     assert [getattr(cron, name) for name in names] == codes
     assert sorted(cron.EXIT_CODES) == codes and len(set(cron.EXIT_CODES.values())) == len(codes)
     # docs/CRON.md's exit-code table: the rows under its "| code | meaning |" header, up to the first non-row

@@ -63,6 +63,7 @@ def test_crawl_logs_each_drift_as_an_error_and_marks_itself_unhealthy(crawl, tmp
     errors = [line for line in result.log.splitlines() if "ERROR" in line and "Extraction drift" in line]
     assert any("'authors'" in line and "50.0%" in line for line in errors)
     assert any("generic extractor" in line for line in errors)
+    assert result.returncode == 5 and "newscrawl: exit 5: a drift alarm fired" in result.log  # not Scrapy's 0
 
 
 def test_healthy_small_crawl_is_not_marked(crawl, tmp_path):

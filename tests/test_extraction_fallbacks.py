@@ -197,7 +197,7 @@ def test_the_dawn_parser_is_registered_and_reads_the_offline_site():
 def test_the_page_gives_exactly_the_article_fields_the_page_can_know():
     item = parse_article(Selector(text=page().sel.get()), URL)
     assert list(item) == list(page_fields(Article))
-    assert set(page_fields(Article)) == {f.name for f in fields(Article)} - {"fetched_at", "version"}
+    assert set(page_fields(Article)) == {f.name for f in fields(Article)} - {"item_type", "fetched_at", "version"}
 
 
 def test_a_page_object_missing_a_field_fails_when_defined():

@@ -99,6 +99,7 @@ def test_unchanged_rerun_downloads_no_article_page_and_emits_nothing(reruns):
     assert stats["finish_reason"] == "finished"
     assert "newscrawl/incremental/article_requests" not in stats
     assert stats["response_received_count"] == ENTRY_PAGES
+    assert "newscrawl/skipped/http_404" not in stats  # every entry point is in the offline site (/sport was not)
     assert not any(k.startswith("newscrawl/written/") for k in stats)
     assert stats["newscrawl/incremental/skipped_known"] > 0
 

@@ -45,3 +45,21 @@ def test_newspaper4k_row_says_when_it_is_not_installed(monkeypatch):
     assert "not installed" in results["newspaper4k"]["skipped"]
     assert "not installed" in quality.table(results)
 
+
+
+def test_a_run_never_destroys_committed_results(monkeypatch, tmp_path):
+    committed = quality.COMMITTED.read_text(encoding="utf-8")
+    assert "skipped" not in quality.json.loads(committed)["newspaper4k"]  # the committed file has its row
+    fresh_row = {**quality.json.loads(committed)["newscrawl"], "pages": 1}  # this run's figures, told apart by pages
+    run = {"newscrawl": fresh_row, "newspaper4k": {"skipped": "not installed: pip install -e '.[bench]'"}}
+    monkeypatch.setattr(quality, "benchmark", lambda: run)
+    quality.main(["--output", str(tmp_path / "q.json")])  # a run elsewhere...
+    assert quality.COMMITTED.read_text(encoding="utf-8") == committed  # ...leaves the committed file alone
+    assert quality.OUTPUT != quality.COMMITTED and "output" in quality.OUTPUT.parts  # and so does the default
+    # a run without newspaper4k written over earlier results keeps their newspaper4k row
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(committed, encoding="utf-8")
+    quality.main(["--output", str(earlier)])
+    rows = quality.json.loads(earlier.read_text(encoding="utf-8"))
+    assert rows["newscrawl"] == run["newscrawl"]
+    assert rows["newspaper4k"] == quality.json.loads(committed)["newspaper4k"]

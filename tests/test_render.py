@@ -142,8 +142,8 @@ def test_javascript_pages_render_to_their_expected_json(js_crawl):
         assert not mismatches, (article_id, json.dumps(mismatches, indent=1, ensure_ascii=False))
         assert got[article_id]["content_hash"] == documented_hash(want["title"], want["body"])
     # the sidebar the script inserted: the June teasers, each written once
-    teasers = {t["article_id"]: {k: t[k] for k in ("url", "article_id", "title", "excerpt", "date", "updated", "section")}
-               for t in js_crawl.teasers}
+    shown = ("item_type", "url", "article_id", "title", "excerpt", "date", "updated", "section")
+    teasers = {t["article_id"]: {k: t[k] for k in shown} for t in js_crawl.teasers}
     assert list(teasers.values()) == [t for t in JS_EXPECTED[1918202]["teasers"]
                                       if t["article_id"] in teasers] and len(teasers) == 5
 

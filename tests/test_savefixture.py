@@ -2,6 +2,7 @@
 `--check`: a field-by-field diff with a non-zero exit when a fixture differs from its expected JSON."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -48,3 +49,16 @@ def test_a_page_that_is_not_there_is_not_saved(tmp_path):
     assert done.returncode == 1 and "not saved: HTTP 404" in done.stderr
     assert not (tmp_path / "fixtures" / "recorded").exists()
 
+
+
+def test_help_is_not_garbled_at_any_terminal_width():
+    # Scrapy's help formatter takes a help line ending in ":" for a section heading: it title-cases it and
+    # underlines it with "=" (the issue saw "(Default" and a line of "====" under --fixtures)
+    # (below 56 columns Scrapy's own --loglevel help garbles the same way: not ours to fix)
+    for columns in (56, 60, 64, 72, 80, 100, 160):
+        done = subprocess.run([sys.executable, "-m", "scrapy", "savefixture", "-h"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "COLUMNS": str(columns)})
+        lines = done.stdout.splitlines()
+        underlined = [lines[i - 1].strip() for i, line in enumerate(lines) if line and set(line) <= {"=", "-"}]
+        assert underlined == ["Usage", "Options", "Global Options"], (columns, done.stdout)
+        assert "(Default" not in done.stdout

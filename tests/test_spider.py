@@ -9,8 +9,7 @@ from spiders.dawn import DawnSpider, page_kind
 
 
 def make_spider(**kwargs) -> DawnSpider:
-    crawler = get_crawler(DawnSpider, settings_dict={"NEWSCRAWL_ARCHIVES": ["latest-news", "newspaper/editorial"],
-                                                     "NEWSCRAWL_MAX_ARCHIVE_DAYS": 10})
+    crawler = get_crawler(DawnSpider, settings_dict={"NEWSCRAWL_ARCHIVES": ["latest-news", "newspaper/editorial"]})
     return DawnSpider.from_crawler(crawler, **kwargs)
 
 
@@ -28,18 +27,27 @@ def test_page_kind(url, kind):
     assert page_kind(url) == kind
 
 
-def test_archive_urls_cover_each_day_and_section():
+def test_archive_urls_cover_each_day_and_section_newest_day_first():
     spider = make_spider(since="2025-06-18", until="2025-06-19")
     assert spider.archive_urls() == [
-        "https://www.dawn.com/latest-news/2025-06-18", "https://www.dawn.com/newspaper/editorial/2025-06-18",
         "https://www.dawn.com/latest-news/2025-06-19", "https://www.dawn.com/newspaper/editorial/2025-06-19",
+        "https://www.dawn.com/latest-news/2025-06-18", "https://www.dawn.com/newspaper/editorial/2025-06-18",
     ]
     assert make_spider().archive_urls() == []  # undated crawls take today's listings instead
 
 
-def test_too_many_archive_days_is_refused():
-    with pytest.raises(ValueError, match="NEWSCRAWL_MAX_ARCHIVE_DAYS"):
-        make_spider(since="2025-01-01", until="2025-06-19").archive_urls()
+def test_a_backfill_of_more_than_a_year_is_accepted():
+    urls = make_spider(since="2023-06-19", until="2025-06-19").archive_urls()
+    assert len(urls) == 2 * 732  # both days included; 2024 is a leap year
+    assert urls[0].endswith("/2025-06-19") and urls[-1].endswith("/2023-06-19")
+
+
+def test_until_alone_is_that_one_day():
+    spider = make_spider(until="2025-06-19")
+    assert spider.archive_urls() == ["https://www.dawn.com/latest-news/2025-06-19",
+                                     "https://www.dawn.com/newspaper/editorial/2025-06-19"]
+    assert spider.in_range(date(2025, 6, 19))
+    assert not spider.in_range(date(2025, 6, 16))  # a sitemap entry of an earlier day (1917388) is not followed
 
 
 def test_date_range_filter():
@@ -56,6 +64,8 @@ def test_date_range_filter():
     ({"urls": "https://images.dawn.com/news/1/a"}, "only https://www.dawn.com"),
     ({"urls": "www.dawn.com/news/1"}, "only https://www.dawn.com"),
     ({"url_file": "/nonexistent/urls.txt"}, "no such file"),
+    ({"bogus": "1"}, "unknown argument -a bogus"),
+    ({"refresh": "maybe"}, "refresh"),
 ])
 def test_bad_arguments_fail_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):

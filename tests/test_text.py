@@ -7,7 +7,6 @@ from newscrawl.extraction.text import (
     date_of,
     dateline_of,
     iso_datetime,
-    parse_day,
     parse_print_line,
 )
 
@@ -62,8 +61,3 @@ def test_date_of_prefers_timestamp_then_calendar_text():
 
 def test_clean_collapses_all_whitespace():
     assert clean("  a\n\t b\xa0 c ") == "a b c"
-
-
-def test_parse_day_names_the_argument():
-    with pytest.raises(ValueError, match="since"):
-        parse_day("2025-13-01", "since")

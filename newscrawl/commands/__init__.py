@@ -1,1 +1,1 @@
-"""Project commands (COMMANDS_MODULE): `scrapy savefixture`."""
+"""Project commands (COMMANDS_MODULE): `scrapy savefixture`, and `scrapy crawl` with meaningful exit codes."""

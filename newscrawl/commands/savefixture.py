@@ -64,8 +64,9 @@ def draft_expected(response: TextResponse, name: str, kind: str, fetched_at: str
     return {"fixture": {"url": response.url, "file": f"{name}.html", "kind": kind,
                         "based_on": f"recorded by scrapy savefixture on {fetched_at}; DRAFT from the parser of that day",
                         "reviewed": False, "variations": []},
-            "article": article,
-            "teasers": sidebar_teasers(response.selector, response.url)}
+            "article": {"item_type": "Article", **article},
+            "teasers": [{"item_type": "EditorialTeaser", **teaser}
+                        for teaser in sidebar_teasers(response.selector, response.url)]}
 
 
 def record(response: TextResponse, name: str, root: Path, mirror: str | None) -> list[Path]:
@@ -114,9 +115,10 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--name", help="file name of the fixture (default: the article id)")
+        parser.add_argument("--name", help="file name of the fixture (default the article id)")
         parser.add_argument("--check", action="store_true", help="re-parse every fixture and print the differences")
-        parser.add_argument("--fixtures", default=str(FIXTURES), help="the fixtures folder (default: %(default)s)")
+        # no colon in the help: Scrapy's formatter takes a wrapped line ending in one for a section heading
+        parser.add_argument("--fixtures", default=str(FIXTURES), help="the fixtures folder (default %(default)s)")
 
     def run(self, args: list[str], opts) -> None:
         root = Path(opts.fixtures)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -70,11 +70,6 @@ def iso_datetime(value: str | None) -> str | None:
     return parsed.isoformat() if parsed else None
 
 
-def utc_now() -> str:
-    """Now, as the ISO 8601 UTC time every record of ours carries (fetched_at, state, run records)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 _CALENDAR_FORMATS = ("%d %b, %Y", "%d %B, %Y", "%B %d, %Y", "%b %d, %Y")
 
 
@@ -89,11 +84,3 @@ def date_of(iso: str | None, calendar_text: str | None = None) -> str | None:
         except ValueError:
             continue
     return None
-
-
-def parse_day(value: str, name: str) -> date:
-    """A YYYY-MM-DD spider argument, with an error that names the argument."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"-a {name}={value!r}: expected a date as YYYY-MM-DD") from None

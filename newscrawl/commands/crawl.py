@@ -1,0 +1,73 @@
+"""`scrapy crawl`, with an exit code that says whether the crawl did its job (Scrapy's own exits 0 even when a
+crawl failed). The codes are newscrawl-cron's (newscrawl/verdict.py, docs/CRON.md):
+
+  2  it could not start: a bad spider argument (checked here, before the first request) or setting, a broken
+     mirror; one line on stderr says which
+  8  host unreachable; 9 blocked (newscrawl/host_health.py stopped it)
+  3  it ended early; 4 too many errors or bans; 5 a drift alarm; 6 unseen articles listed, none written
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+
+from newscrawl.verdict import EXIT_CODES, NOT_STARTED, OK, judge
+
+
+def say(message: str) -> None:
+    print(f"newscrawl: {message}", file=sys.stderr, flush=True)
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self) -> str:
+        return "Run a spider of the project; the exit code says whether the crawl did its job (docs/CRON.md)"
+
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            raise UsageError("one spider name, e.g. scrapy crawl dawn")
+        # before the crawler process starts logging: a bad argument is one line, and nothing else
+        try:
+            self.check_before_start(get_spider_loader(self.settings).load(args[0]), opts.spargs)
+        except ValueError as exc:  # BadArgument, MirrorError: the user's to fix
+            say(f"cannot start: {exc}")
+            sys.exit(NOT_STARTED)
+
+    def run(self, args, opts) -> None:
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        failures: list[BaseException] = []
+        self.collect_failure(started, failures)
+        self.crawler_process.start()
+        if failures or self.crawler_process.bootstrap_failed or getattr(crawler, "stats", None) is None:
+            say(f"cannot start: {failures[0] if failures else 'the crawler did not start'}")
+            self.exitcode = NOT_STARTED
+            return
+        self.exitcode, _ = judge(crawler.stats.get_stats(), crawler.settings)
+        if self.exitcode != OK:
+            say(f"exit {self.exitcode}: {EXIT_CODES[self.exitcode]}")
+
+    def check_before_start(self, spidercls, spider_args: dict) -> None:
+        """What can be known wrong before a request is sent: the spider's arguments, the mirror."""
+        if parse_arguments := getattr(spidercls, "parse_arguments", None):
+            parse_arguments(spider_args)
+        if mirror := self.settings.get("NEWSCRAWL_MIRROR"):
+            from newscrawl.mirror import Mirror
+
+            Mirror(mirror)
+
+    @staticmethod
+    def collect_failure(started, failures: list) -> None:
+        """Keep a start-up failure for the one-line message, instead of asyncio's "Task exception was never
+        retrieved" with a traceback (or Twisted's unhandled error in a Deferred)."""
+        if isinstance(started, asyncio.Future):
+            started.add_done_callback(
+                lambda task: task.cancelled() or (task.exception() and failures.append(task.exception())))
+        else:
+            started.addErrback(lambda failure: failures.append(failure.value))

@@ -1,0 +1,83 @@
+"""`scrapy crawl dawn` exits non-zero, with newscrawl-cron's codes, whenever the crawl did not do its job; a bad
+argument is refused before the first request in one line; an unreachable or blocking host stops it in seconds."""
+
+import socket
+import time
+
+import pytest
+
+from newscrawl import settings as project_settings
+from newscrawl import verdict
+from tests.conftest import write_mirror
+
+
+@pytest.mark.parametrize("argument, message", [
+    ("since=2025-06-1", "-a since='2025-06-1': expected a date as YYYY-MM-DD"),
+    ("urls=https://example.com/news/1", "only https://www.dawn.com pages can be crawled"),
+    ("url_file=/nonexistent/urls.txt", "-a url_file=/nonexistent/urls.txt: no such file"),
+    ("bogus=1", "unknown argument -a bogus=..."),
+    ("refresh=maybe", "-a refresh='maybe': expected 1 or 0"),
+])
+def test_a_bad_argument_is_one_line_and_exit_2(crawl, argument, message):
+    result = crawl("-a", argument)
+    assert result.returncode == verdict.NOT_STARTED
+    lines = result.log.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"newscrawl: cannot start: {message}"), result.log
+    assert "Traceback" not in result.log and "Task exception" not in result.log
+    assert "Scrapy 2" not in result.log  # refused before the crawler even started logging
+    assert result.stats == {}  # no request was sent
+
+
+def test_since_after_until_is_refused(crawl):
+    result = crawl("-a", "since=2025-06-20", "-a", "until=2025-06-19")
+    assert result.returncode == verdict.NOT_STARTED
+    assert result.log.strip() == "newscrawl: cannot start: -a since=2025-06-20 is after -a until=2025-06-19"
+
+
+def test_a_broken_mirror_is_one_line_and_exit_2(crawl, tmp_path):
+    result = crawl("-a", "urls=https://www.dawn.com/news/1", mirror=tmp_path / "nowhere")
+    assert result.returncode == verdict.NOT_STARTED
+    assert result.log.strip() == (f"newscrawl: cannot start: NEWSCRAWL_MIRROR={tmp_path / 'nowhere'}: "
+                                  "no manifest.jsonl in that directory")
+
+
+def test_a_healthy_crawl_exits_0(crawl):
+    result = crawl("-a", "urls=https://www.dawn.com/news/1918062")
+    assert result.returncode == verdict.OK, result.log
+    assert [a["article_id"] for a in result.articles] == [1918062]
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the socket is closed
+
+
+def test_an_unreachable_host_stops_the_crawl_in_seconds(crawl):
+    started = time.monotonic()
+    result = crawl(mirror=None, timeout=90, settings={
+        "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.localhost.LocalhostDownloadHandler",
+        "NEWSCRAWL_TEST_PORT": closed_port(), "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0})
+    elapsed = time.monotonic() - started
+    assert result.returncode == verdict.UNREACHABLE, result.log
+    assert result.stats["finish_reason"] == "host_unreachable"
+    assert result.stats.get("response_received_count", 0) == 0
+    # the 3rd failure stops it (with the requests already in flight), instead of 4 attempts at each of
+    # robots.txt and 11 entry points (48; the issue saw 116 s)
+    assert result.stats["downloader/request_count"] <= 3 + project_settings.CONCURRENT_REQUESTS
+    errors = [line for line in result.log.splitlines() if "[newscrawl.host_health] ERROR" in line]
+    assert len(errors) == 1 and "www.dawn.com cannot be reached" in errors[0]
+    assert "exit 8: host unreachable" in result.log
+    assert elapsed < 60, elapsed  # the interpreter's start-up included; the crawl itself takes a few seconds
+
+
+def test_a_host_answering_403_to_everything_stops_the_crawl_as_blocked(crawl, tmp_path):
+    entry_points = project_settings.NEWSCRAWL_FEEDS + project_settings.NEWSCRAWL_LISTINGS
+    mirror = write_mirror(tmp_path / "site", {url: (403, "text/html", b"Attention Required") for url in entry_points})
+    result = crawl(mirror=mirror, settings={"CONCURRENT_REQUESTS": 1})
+    assert result.returncode == verdict.BLOCKED, result.log
+    assert result.stats["finish_reason"] == "blocked"
+    # stopped at the 5th 403 in a row (robots.txt answered 200), not after all 11 entry points
+    assert result.stats["downloader/response_status_count/403"] < len(entry_points)
+    assert "answered 403 to the last 5 requests" in result.log
+    assert "exit 9: blocked" in result.log
