@@ -71,15 +71,16 @@ def has_empty_editorial_sidebar(root) -> bool:
     return False
 
 
-def render_reasons(selector, url: str, kind: str, patterns: list[re.Pattern] = ()) -> list[str]:
-    """Why the plain HTML of this page is not enough ([] when it is). Pure: no Scrapy, no I/O."""
+def render_reasons(selector, url: str, kind: str, patterns: list[re.Pattern] = (), article_page=None) -> list[str]:
+    """Why the plain HTML of this page is not enough ([] when it is). Pure: no Scrapy, no I/O. For an article,
+    `article_page` is its page object, the one the Article is then read from (made here when not given)."""
     if kind not in RENDERED_KINDS:
         return []
     reasons = []
     if any(p.search(url) for p in patterns):
         reasons.append("pattern")
     root = selector.root
-    if kind == "article" and DawnArticlePage(selector, url).has_empty_body_container():
+    if kind == "article" and (article_page or DawnArticlePage(selector, url)).has_empty_body_container():
         reasons.append("empty_body")
     if is_live_updates_page(root):
         reasons.append("live_updates")
@@ -101,10 +102,10 @@ class RenderPolicy:
         # below the whole-render bound, so a slow navigation fails inside scrapy-playwright, which closes its page
         self.navigation_ms = settings.getfloat("NEWSCRAWL_RENDER_TIMEOUT") * 800
 
-    def reasons(self, response, kind: str) -> list[str]:
+    def reasons(self, response, kind: str, article_page=None) -> list[str]:
         if response.meta.get("playwright"):
             return []  # already rendered: parse what the browser gave
-        return render_reasons(response.selector, response.url, kind, self.patterns)
+        return render_reasons(response.selector, response.url, kind, self.patterns, article_page)
 
     def rerender(self, response, reasons: list[str]) -> Request | None:
         """The request that renders this page, or None (counted, logged) when rendering is off."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 SKIPPED = "newscrawl/skipped"  # /<reason>: pages not parsed (http_404, non_html, RenderFailed, ...)
 DISCOVERED_LINKS = "newscrawl/discovered_links"  # article links found in listings, feeds and sitemaps
 EXTRACTOR = "newscrawl/extractor"  # /<extractor>: Articles by the extractor that gave their body; read by drift
+# sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
+TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 
 # ---- downloading (newscrawl/routing_handler.py, newscrawl/render.py, newscrawl/backoff.py) -------------------------
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>

@@ -16,9 +16,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
-
-from itemadapter import ItemAdapter
 
 from newscrawl.drops import drop, item_type
 from newscrawl.distributed import worker_name
@@ -66,6 +65,8 @@ class JsonLinesWriterPipeline:
         self.state = state
         self.worker = worker
         self.files: dict[type, object] = {}
+        # once per crawl, not per item: the field names of each item class, in declaration order
+        self.field_names = {item_cls: [f.name for f in dataclass_fields(item_cls)] for item_cls in FILE_NAMES}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -92,7 +93,8 @@ class JsonLinesWriterPipeline:
         handle = self.files.get(type(item))
         if handle is None:
             return item  # not one of ours: Scrapy's feed exports can still take it
-        fields = ItemAdapter(item).asdict()
+        # the item's own fields, shallow: json.dumps reads nested lists and dicts as they are (no deep copy)
+        fields = {name: getattr(item, name) for name in self.field_names[type(item)]}
         if self.state is not None and not self.state.claim(item_type(item), fields, handle.name, handle.tell()):
             # distributed mode: another worker has written this item (or this version of it) already
             raise drop(self.stats, f"emitted_elsewhere_{item_type(item)}", item, "written by another worker",

@@ -24,11 +24,10 @@ from scrapy.http import HtmlResponse, TextResponse
 from newscrawl.archive.replay import load_archive
 from newscrawl.distributed import seed_once
 from newscrawl.extraction import (
+    ParsedArticlePage,
     listing_links,
     listing_teasers,
-    parse_article,
     rss_links,
-    sidebar_teasers,
     sitemap_index_locations,
     sitemap_links,
 )
@@ -36,7 +35,8 @@ from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render import RenderPolicy
-from newscrawl.stats_keys import DISCOVERED_LINKS, EXTRACTOR, SKIPPED
+from newscrawl.seen import seen_for
+from newscrawl.stats_keys import DISCOVERED_LINKS, EXTRACTOR, SKIPPED, TEASERS_ALREADY_EMITTED
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
 
 
@@ -131,13 +131,16 @@ class DawnSpider(scrapy.Spider):
         if not isinstance(response, expected):
             self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
             return
-        if reasons := self.render_policy.reasons(response, kind):
+        # one parse (Scrapy keeps response.selector) and one page object per article: the render decision and
+        # the items read the same ones
+        article = ParsedArticlePage(response.selector, response.url) if kind == "article" else None
+        if reasons := self.render_policy.reasons(response, kind, article.page if article else None):
             # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render.py)
             if (rendered := self.render_policy.rerender(response, reasons)) is not None:
                 yield rendered
             return
         if kind == "article":
-            yield from self.parse_article(response)
+            yield from self.parse_article(response, article)
         elif kind == "sitemap":
             yield from self.parse_sitemap(response, follow)
         elif kind == "feed":
@@ -146,11 +149,17 @@ class DawnSpider(scrapy.Spider):
         else:
             yield from self.parse_listing(response, follow)
 
-    def parse_article(self, response):
+    def parse_article(self, response, article: ParsedArticlePage):
         fetched_at = utc_now()
-        for teaser in sidebar_teasers(response.selector, response.url):
+        # teasers the deduplicate pipeline let through already (newscrawl/seen.py) are neither read nor yielded
+        emitted = seen_for(self.crawler).ids("EditorialTeaser")
+        if repeats := sum(article_id in emitted for article_id in article.sidebar.article_ids()):
+            self.crawler.stats.inc_value(TEASERS_ALREADY_EMITTED, repeats)
+        # a page's teasers go before its Article, on purpose: the strip-sidebar pipeline learns the sidebar's
+        # text from them before it cleans the Article's body (tests/test_article_items.py checks this order)
+        for teaser in article.sidebar.teasers(skip_ids=emitted):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
-        fields = parse_article(response.selector, response.url)
+        fields = article.article_fields()
         # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
         self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
         if fields["extractor"] != "dawn":

@@ -9,12 +9,14 @@ from .discovery import (
     sitemap_links,
 )
 from .generic import GenericBody
-from .parse import ARTICLE_PARSERS, parse_article, parser_for
-from .teasers import listing_teasers, sidebar_teasers
+from .parse import ARTICLE_PARSERS, ParsedArticlePage, parse_article, parser_for
+from .teasers import EditorialSidebar, listing_teasers, sidebar_teasers
 
 __all__ = [
     "ARTICLE_PARSERS",
+    "EditorialSidebar",
     "GenericBody",
+    "ParsedArticlePage",
     "parse_article",
     "parser_for",
     "ArticleLink",

@@ -23,10 +23,10 @@ from ..urls import canonical_article_url
 from .body import SKIPPED_TAGS, StoryBody
 from .boxes import time_of
 from .fields import ItemPage, field
-from .html import text_of
+from .html import elements_with_class, has_class, text_of
 from .images import bare_images, story_images
 from .metadata import PageMetadata, first_valid, json_ld_strings
-from .story import StoryLocator
+from .story import StoryLocator, story_of
 from .text import clean, dateline_of, iso_datetime, parse_print_line
 
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
@@ -64,8 +64,9 @@ class DawnArticlePage(ItemPage):
     @classmethod
     def matches(cls, selector: Selector) -> bool:
         """The markup signature of this layout: a `story` box with a `story__title` or `story__content`."""
-        return bool(selector.xpath("//*[contains(@class, 'story__title') or contains(@class, 'story__content')]"
-                                   "[ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' story ')]]"))
+        root = selector.root
+        return any(has_class(el, "story") or story_of(el) is not None
+                   for token in ("story__title", "story__content") for el in elements_with_class(root, token))
 
     @property
     def story(self):

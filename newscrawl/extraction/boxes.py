@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from ..urls import article_id_from_url
-from .html import elements_with_class, text_of
+from .html import class_tokens, compiled_xpath, text_of
 from .text import iso_datetime
 
 
@@ -33,22 +33,47 @@ class StoryBox:
     time: StoryTime
 
 
-def time_of(element) -> StoryTime:
+# The blocks a story box is read from. One libxml2 walk of a box finds them all (the cheap `contains`
+# pre-filter); the token-exact test then sorts them in Python.
+BOX_BLOCKS = ("story__title", "story__excerpt", "timestamp--label", "timestamp--time", "timestamp__calendar",
+              "story__content")  # a body: the box is a story of its own, not a teaser
+_BOX_BLOCK_CANDIDATES = compiled_xpath(
+    "descendant::*/@class[" + " or ".join(f"contains(., '{token}')" for token in BOX_BLOCKS) + "]/..")
+
+
+def blocks_of(element) -> dict[str, list]:
+    """The descendants of `element` of each BOX_BLOCKS class, in document order."""
+    found: dict[str, list] = {token: [] for token in BOX_BLOCKS}
+    for el in _BOX_BLOCK_CANDIDATES(element):
+        for token in class_tokens(el).intersection(found):
+            found[token].append(el)
+    return found
+
+
+def time_of(element, blocks: dict[str, list] | None = None) -> StoryTime:
     """The label and timestamp of the `timestamp--*` blocks in an element (a `story__time`, or a whole box)."""
-    label = " ".join(text_of(el) for el in elements_with_class(element, "timestamp--label")).lower()
-    stamps = [s for el in elements_with_class(element, "timestamp--time") if (s := iso_datetime(el.get("title")))]
-    calendars = elements_with_class(element, "timestamp__calendar")
+    blocks = blocks if blocks is not None else blocks_of(element)
+    label = " ".join(text_of(el) for el in blocks["timestamp--label"]).lower()
+    stamps = [s for el in blocks["timestamp--time"] if (s := iso_datetime(el.get("title")))]
+    calendars = blocks["timestamp__calendar"]
     return StoryTime("updated" in label, stamps[0] if stamps else None,
                      text_of(calendars[0]) if calendars else None)
 
 
-def read_story_box(story, page_url: str) -> StoryBox | None:
+def box_article_id(blocks: dict[str, list], page_url: str) -> int | None:
+    """The article a box's title links to (its blocks from `blocks_of`); None when no www.dawn.com article."""
+    hrefs = [a.get("href") for title in blocks["story__title"] for a in title.iter("a") if a.get("href")]
+    # an absolute link (the usual case) needs no joining
+    urls = (h if h.startswith(("https://", "http://")) else urljoin(page_url, h) for h in hrefs)
+    return next((i for url in urls if (i := article_id_from_url(url)) is not None), None)
+
+
+def read_story_box(story, page_url: str, blocks: dict[str, list] | None = None) -> StoryBox | None:
     """A story box's article, title, excerpt and time; None when its title links to no www.dawn.com article."""
-    titles = elements_with_class(story, "story__title")
-    hrefs = [a.get("href") for title in titles for a in title.iter("a") if a.get("href")]
-    article_id = next((i for h in hrefs if (i := article_id_from_url(urljoin(page_url, h))) is not None), None)
+    blocks = blocks if blocks is not None else blocks_of(story)
+    article_id = box_article_id(blocks, page_url)
     if article_id is None:
         return None
-    excerpts = elements_with_class(story, "story__excerpt")
+    titles, excerpts = blocks["story__title"], blocks["story__excerpt"]
     return StoryBox(article_id, text_of(titles[0]) or None, text_of(excerpts[0]) if excerpts else None,
-                    time_of(story))
+                    time_of(story, blocks))

@@ -6,7 +6,12 @@ token by token (`story` is a token of `story relative  box`, `story__title` is n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
+from weakref import WeakKeyDictionary
+
+from lxml import etree
 
 from .text import clean
 
@@ -69,7 +74,51 @@ def owned_by(element, story) -> bool:
     return True
 
 
+_CLASS_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def class_test(token: str, attribute: str = "@class") -> str:
+    """An XPath predicate: the class list (`attribute`: `@class` from an element, `.` from the attribute itself)
+    holds `token`, token-exactly (as `has_class`). The cheap `contains` runs first, so the exact test only runs
+    on the few elements that pass it."""
+    if not _CLASS_TOKEN.fullmatch(token):
+        raise ValueError(f"not a class token: {token!r}")
+    return (f"contains({attribute}, '{token}')"
+            f" and contains(concat(' ', normalize-space({attribute}), ' '), ' {token} ')")
+
+
+@lru_cache(maxsize=None)
+def compiled_xpath(expression: str) -> etree.XPath:
+    """An XPath compiled once per process (they are few and constant), then run by libxml2 on any element."""
+    return etree.XPath(expression)
+
+
+# The blocks searched for across a whole page: the story's body container (which story is the page's own),
+# the Editorial sidebar widget and live blogs (the render decision). One libxml2 walk of a page collects them all;
+# each whole-page search for one of them is then a lookup. (A walk costs about as much as one test on every
+# element, and every element handed to Python costs a proxy: so one walk, returning only these. The test runs on
+# the class attribute itself, so that libxml2 reads each class string once.)
+PAGE_INDEX_TOKENS = ("story__content", "widget--editorial", "live-updates")
+_PAGE_INDEX_CANDIDATES = compiled_xpath(
+    "descendant::*/@class[" + " or ".join(f"contains(., '{token}')" for token in PAGE_INDEX_TOKENS) + "]/..")
+_page_indexes: WeakKeyDictionary = WeakKeyDictionary()  # tree root -> {token: [elements]}, while the page lives
+
+
+def _page_index(root) -> dict[str, list]:
+    index = _page_indexes.get(root)
+    if index is None:
+        index = {token: [] for token in PAGE_INDEX_TOKENS}
+        for element in _PAGE_INDEX_CANDIDATES(root):
+            for token in class_tokens(element).intersection(index):
+                index[token].append(element)
+        _page_indexes[root] = index
+    return index
+
+
 def elements_with_class(root, token: str) -> list:
-    """Descendants of `root` whose class list contains `token` (a cheap XPath pre-filter, then exact)."""
-    return [el for el in root.xpath(f".//*[contains(@class, '{token}')]") if has_class(el, token)]
+    """Descendants of `root` whose class list contains `token`, in document order. libxml2 walks the tree; a
+    whole page (a root without parent) is walked once for all the PAGE_INDEX_TOKENS."""
+    if token in PAGE_INDEX_TOKENS and root.getparent() is None:
+        return list(_page_index(root)[token])
+    return compiled_xpath(f"descendant::*/@class[{class_test(token, '.')}]/..")(root)
 

@@ -63,7 +63,8 @@ class PageMetadata:
     @cached_property
     def json_ld(self) -> dict:
         """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse."""
-        for raw in self.sel.xpath("//script[@type='application/ld+json']/text()").getall():
+        scripts = (el.text for el in self.sel.root.iter("script") if el.get("type") == "application/ld+json")
+        for raw in (text for text in scripts if text):
             try:
                 data = json.loads(raw)
             except ValueError:
@@ -82,11 +83,13 @@ class PageMetadata:
     @cached_property
     def title_parts(self) -> list[str]:
         """`<title>` is "Headline - Section - DAWN.COM"."""
-        return [clean(p) for p in (self.sel.xpath("//title/text()").get() or "").split(" - ")]
+        title = next(self.sel.root.iter("title"), None)
+        return [clean(p) for p in ((title.text if title is not None else None) or "").split(" - ")]
 
     @cached_property
     def canonical(self) -> str | None:
-        return self.sel.xpath("//link[@rel='canonical']/@href").get()
+        return next((el.get("href") for el in self.sel.root.iter("link")
+                     if el.get("rel") == "canonical" and el.get("href") is not None), None)
 
     @cached_property
     def article_id(self) -> int | None:

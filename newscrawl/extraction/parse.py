@@ -11,6 +11,7 @@ from parsel import Selector
 
 from .article import DawnArticlePage
 from .generic import GenericBody
+from .teasers import EditorialSidebar
 
 # Newest layout first. Only one Dawn layout has been seen (the Tailwind shell around `story__*` blocks);
 # an older one gets its own class here, with its own fixtures, the day a page of it is recorded.
@@ -19,16 +20,33 @@ ARTICLE_PARSERS: tuple[type[DawnArticlePage], ...] = (DawnArticlePage,)
 
 def parser_for(selector: Selector, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS) -> type[DawnArticlePage]:
     """The first parser whose markup signature the page carries; the newest when none does."""
+    if len(parsers) == 1:
+        return parsers[0]  # the only one, whatever its signature says: no need to look
     return next((parser for parser in parsers if parser.matches(selector)), parsers[0])
 
 
+class ParsedArticlePage:
+    """One article page as the spider reads it, from one parse: the layout's page object (which the render
+    decision asks, then the Article is read from) and the Opinion/Editorial sidebar (the teasers). Both read the
+    same tree, so whatever one of them found (the page's class index, the story) the other does not look up."""
+
+    def __init__(self, selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS):
+        self.selector = selector
+        self.url = url
+        self.page = parser_for(selector, parsers)(selector, url)
+        self.sidebar = EditorialSidebar(selector, url)
+
+    def article_fields(self) -> dict:
+        """Article fields of the page. When the Dawn parser finds no body, the generic extractor supplies it and
+        `extractor` says "generic". (A page whose body container is there but empty is the renderer's case: the
+        spider asks for rendering before it gets here; a page it could not render falls back here too.)"""
+        if self.page.body() is None:
+            generic = self.page.with_body(GenericBody(self.selector, self.url))
+            if generic.body() is not None:
+                return generic.to_item()
+        return self.page.to_item()
+
+
 def parse_article(selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS) -> dict:
-    """Article fields of a page. When the Dawn parser finds no body, the generic extractor supplies it and
-    `extractor` says "generic". (A page whose body container is there but empty is the renderer's case: the
-    spider asks for rendering before it gets here; a page it could not render falls back here too.)"""
-    page = parser_for(selector, parsers)(selector, url)
-    if page.body() is None:
-        generic = page.with_body(GenericBody(selector, url))
-        if generic.body() is not None:
-            return generic.to_item()
-    return page.to_item()
+    """Article fields of a page (see ParsedArticlePage.article_fields)."""
+    return ParsedArticlePage(selector, url, parsers).article_fields()

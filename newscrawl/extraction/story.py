@@ -51,8 +51,8 @@ class StoryLocator:
         if self.content is not None:
             story = story_of(self.content)
             return story if story is not None else self.content.getparent()
-        boxes = [el for el in self.sel.root.iter() if isinstance(el.tag, str) and has_class(el, "story")
-                 and not any(a.tag == "aside" or has_class(a, "story") for a in el.iterancestors())]
+        boxes = [el for el in elements_with_class(self.sel.root, "story")
+                 if not any(a.tag == "aside" or has_class(a, "story") for a in el.iterancestors())]
         return next((el for el in boxes if el.get("data-id") == str(self.article_id)), boxes[0] if boxes else None)
 
     def header_elements(self, token: str) -> list:

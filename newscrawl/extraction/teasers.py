@@ -6,13 +6,16 @@ markup was never seen (DAWN_MARKUP.md: reported); it is expected to reuse the li
 
 from __future__ import annotations
 
+from collections.abc import Container
+from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from ..urls import canonical_article_url
-from .boxes import read_story_box
-from .html import elements_with_class, is_story_element, owned_by
+from .boxes import blocks_of, box_article_id, read_story_box
+from .html import compiled_xpath, elements_with_class, is_story_element, owned_by
 from .text import clean, date_of
 
 SIDEBAR_SECTIONS = ("Editorial",)
@@ -20,9 +23,9 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 EDITORIAL_LISTING_PATH = "/newspaper/editorial"
 
 
-def teaser_fields(story, section: str, page_url: str) -> dict | None:
+def teaser_fields(story, section: str, page_url: str, blocks: dict[str, list] | None = None) -> dict | None:
     """Teaser fields from one `story` box, or None when it has no article link."""
-    box = read_story_box(story, page_url)
+    box = read_story_box(story, page_url, blocks)
     if box is None:
         return None
     return {
@@ -44,18 +47,45 @@ def _first_per_id(teasers: list[dict]) -> list[dict]:
     return list(first.values())
 
 
+@dataclass(frozen=True)
+class SidebarBox:
+    section: str  # the heading it sits under, "Editorial"
+    story: object  # the `story` box element
+    blocks: dict  # its blocks (boxes.blocks_of)
+    article_id: int
+
+
+class EditorialSidebar:
+    """The Opinion/Editorial sidebar of one article page: its boxes and their article ids found once, a box's
+    other fields read only when its teaser is asked for (the spider skips teasers already emitted in the crawl)."""
+
+    def __init__(self, selector: Selector, page_url: str):
+        self.root = selector.root
+        self.page_url = page_url
+
+    @cached_property
+    def boxes(self) -> list[SidebarBox]:
+        """The first box of each article, in page order (a page can show one twice)."""
+        found: dict[int, SidebarBox] = {}
+        for heading in _section_headings(self.root):
+            section = clean(heading.text_content())
+            for story, blocks in _teaser_boxes_near(heading):
+                if (article_id := box_article_id(blocks, self.page_url)) is not None:
+                    found.setdefault(article_id, SidebarBox(section, story, blocks, article_id))
+        return list(found.values())
+
+    def article_ids(self) -> list[int]:
+        return [box.article_id for box in self.boxes]
+
+    def teasers(self, skip_ids: Container[int] = ()) -> list[dict]:
+        """Teaser fields of each box, in page order, but those of the articles in `skip_ids`."""
+        return [teaser_fields(box.story, box.section, self.page_url, box.blocks)
+                for box in self.boxes if box.article_id not in skip_ids]
+
+
 def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
     """Teasers of the Opinion/Editorial sidebar of an article page, in page order."""
-    teasers: list[dict] = []
-    for heading in _section_headings(selector.root):
-        section = clean(heading.text_content())
-        container = next((a for a in heading.iterancestors() if _stories_in(a)), None)
-        if container is None:
-            continue
-        for story in _stories_in(container):
-            if fields := teaser_fields(story, section, page_url):
-                teasers.append(fields)
-    return _first_per_id(teasers)
+    return EditorialSidebar(selector, page_url).teasers()
 
 
 def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
@@ -73,15 +103,19 @@ def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
 def _section_headings(root) -> list:
     """Headings whose whole text is a sidebar section name ("Editorial"), outside any story box.
 
-    Headings are h1-h6 or badge/title-like elements; a byline link reading "Editorial" is not one.
+    Headings are h1-h6 or badge/title-like elements; a byline link reading "Editorial" is not one. libxml2 finds
+    the few text nodes holding a section name; only their ancestors are looked at (so a name split across two
+    elements, "Edit<b>orial</b>", is not one).
     """
-    found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or not _is_heading(el):
+    headings: dict = {}  # in document order, each once
+    for text in _SECTION_TEXTS(root):
+        holder = text.getparent().getparent() if text.is_tail else text.getparent()
+        if holder is None:
             continue
-        if clean(el.text_content()) in SIDEBAR_SECTIONS and _outside_stories(el):
-            found.append(el)
-    return found
+        for element in reversed([holder, *holder.iterancestors()]):
+            if _is_heading(element) and clean(element.text_content()) in SIDEBAR_SECTIONS:
+                headings.setdefault(element, None)
+    return [heading for heading in headings if _outside_stories(heading)]
 
 
 def _outside_stories(element) -> bool:
@@ -97,10 +131,14 @@ def _is_heading(element) -> bool:
     return element.tag in ("div", "span") and any(t == "badge" or t.endswith("__title") for t in tokens)
 
 
-def _is_teaser_box(element) -> bool:
-    return bool(elements_with_class(element, "story__title")) and not elements_with_class(element, "story__content")
-
-
-def _stories_in(container) -> list:
-    """The teaser boxes in a container: `story` boxes with a title and no article body of their own."""
-    return [el for el in container.iter() if is_story_element(el) and el is not container and _is_teaser_box(el)]
+# libxml2 does the walking; the exact tests run in Python on the few elements found.
+_SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}')" for name in SIDEBAR_SECTIONS) + "]")
+def _teaser_boxes_near(heading) -> list[tuple]:
+    """(box, its blocks) of the teaser boxes of the nearest ancestor of a heading that holds any. A teaser box is
+    a `story` box with a `story__title` and no article body (`story__content`) of its own."""
+    for ancestor in heading.iterancestors():
+        boxes = [(story, blocks) for story in elements_with_class(ancestor, "story")
+                 if (blocks := blocks_of(story))["story__title"] and not blocks["story__content"]]
+        if boxes:
+            return boxes
+    return []
