@@ -20,16 +20,13 @@ NEWSPIDER_MODULE = "spiders"
 # Where the JSON-lines files (articles.jsonl, editorial_teasers.jsonl) and last_crawl.json are written.
 NEWSCRAWL_OUTPUT_DIR = "output"
 
-# Offline replay: a directory holding manifest.jsonl. When set, every request is answered from it
-# (a URL not listed answers 404) and no politeness delay applies. Empty: crawl the live site.
-NEWSCRAWL_MIRROR = ""
-
-# The download handler used for real downloads when no mirror or archive is set.
+# Offline: every request answered from a mirror directory (manifest.jsonl), or from WARC files, globs or directories
+# (NEWSCRAWL_REPLAY; the capture nearest NEWSCRAWL_REPLAY_AT=YYYY-MM-DDTHH:MM:SS, else the latest); a URL not there
+# answers 404; no politeness delay. Both empty: the live site, downloaded by NEWSCRAWL_LIVE_DOWNLOAD_HANDLER.
+NEWSCRAWL_MIRROR, NEWSCRAWL_REPLAY, NEWSCRAWL_REPLAY_AT = "", "", ""
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
-# WARC (docs/ARCHIVES.md): downloads recorded into NEWSCRAWL_WARC_DIR ("auto": <output dir>/warc live, none offline;
-# "0": never), a new file past NEWSCRAWL_WARC_MAX_BYTES. NEWSCRAWL_REPLAY (WARC files, globs, dirs) answers every
-# request instead, with the capture nearest NEWSCRAWL_REPLAY_AT (YYYY-MM-DDTHH:MM:SS), else the latest.
-NEWSCRAWL_WARC_DIR, NEWSCRAWL_WARC_MAX_BYTES, NEWSCRAWL_REPLAY, NEWSCRAWL_REPLAY_AT = "auto", 1_000_000_000, "", ""
+# Every download kept as WARC (docs/ARCHIVES.md) in this dir ("auto": <output dir>/warc live, none offline; "0": none).
+NEWSCRAWL_WARC_DIR, NEWSCRAWL_WARC_MAX_BYTES = "auto", 1_000_000_000
 
 # Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by
 # -a since/until when given) ...
