@@ -9,8 +9,8 @@ DATELINE = "ISLAMABAD"
 
 
 class DawnSpider(ReleasedSpider):
-    def parse_article(self, response):
-        for item in super().parse_article(response):
+    def parse_article(self, response, *args, **kwargs):
+        for item in super().parse_article(response, *args, **kwargs):
             if isinstance(item, Article) and item.dateline == DATELINE:
                 item.body = item.body.removeprefix(f"{DATELINE}: ")
                 item.content_hash = content_hash(item.title, item.body)
