@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,
+                               IgnoreRequest)
 from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError as TwistedTimeoutError
 
@@ -34,11 +35,16 @@ class HostHealthMiddleware:
         self.blocked_after = crawler.settings.getint("NEWSCRAWL_BLOCKED_AFTER")
         self.failures_in_a_row = 0
         self.forbidden_in_a_row = 0
-        self.stopping = False
+        self.stopping = ""  # the finish reason, once stopped
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def process_request(self, request):
+        if self.stopping:  # requests already past the scheduler when the crawl stopped: no attempt, no wait
+            raise IgnoreRequest(f"the crawl stopped ({self.stopping})")
+        return None
 
     def process_response(self, request, response):
         self.failures_in_a_row = 0
@@ -60,7 +66,7 @@ class HostHealthMiddleware:
     def stop(self, reason: str, message: str) -> None:
         if self.stopping:
             return
-        self.stopping = True
+        self.stopping = reason
         self.crawler.stats.set_value(f"{STOPPED}/{reason}", 1)
         logger.error(message)
         _schedule_coro(self.crawler.engine.close_spider_async(reason=reason))

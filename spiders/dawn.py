@@ -19,6 +19,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.archive.replay import load_archive
@@ -198,6 +199,7 @@ class DawnSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
         self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
-        # a missing page is routine (listings link to withdrawn stories); a 5xx or network error is not
-        routine = response is not None and response.status in (404, 410)
+        # a missing page is routine (listings link to withdrawn stories), and so is a request dropped because the
+        # crawl is stopping (newscrawl/host_health.py); a 5xx or network error is not
+        routine = response is not None and response.status in (404, 410) or isinstance(failure.value, IgnoreRequest)
         self.logger.log(logging.INFO if routine else logging.WARNING, "Skipped %s (%s)", failure.request.url, reason)

@@ -76,3 +76,11 @@ def test_from_archive_needs_an_archive(tmp_path):
                        settings={"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.local_site.MappedDownloadHandler"})
     assert "needs -s NEWSCRAWL_REPLAY" in result.log
     assert result.articles == []
+
+
+def test_an_archive_that_names_nothing_stops_the_crawl_before_it_starts(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "dawn", "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path}",
+                           "-s", "NEWSCRAWL_REPLAY=/nonexistent/*.warc.gz"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert "NEWSCRAWL_REPLAY: '/nonexistent/*.warc.gz' names no WARC file" in done.stderr

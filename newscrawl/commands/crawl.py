@@ -16,7 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.verdict import EXIT_CODES, NOT_STARTED, OK, judge
+from newscrawl.verdict import ENDED_EARLY, EXIT_CODES, NOT_STARTED, OK, judge
 
 
 def say(message: str) -> None:
@@ -32,9 +32,15 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("one spider name, e.g. scrapy crawl dawn")
         # before the crawler process starts logging: a bad argument is one line, and nothing else
+        spiders = get_spider_loader(self.settings)
         try:
-            self.check_before_start(get_spider_loader(self.settings).load(args[0]), opts.spargs)
-        except ValueError as exc:  # BadArgument, MirrorError: the user's to fix
+            spidercls = spiders.load(args[0])
+        except KeyError:
+            say(f"cannot start: no spider named {args[0]!r} (this project has: {', '.join(spiders.list())})")
+            sys.exit(NOT_STARTED)
+        try:
+            self.check_before_start(spidercls, opts.spargs)
+        except ValueError as exc:  # BadArgument, MirrorError, ArchiveError: the user's to fix
             say(f"cannot start: {exc}")
             sys.exit(NOT_STARTED)
 
@@ -46,21 +52,25 @@ class Command(ScrapyCrawlCommand):
         self.collect_failure(started, failures)
         self.crawler_process.start()
         if failures or self.crawler_process.bootstrap_failed or getattr(crawler, "stats", None) is None:
-            say(f"cannot start: {failures[0] if failures else 'the crawler did not start'}")
-            self.exitcode = NOT_STARTED
+            # the engine opened the spider (Scrapy's CoreStats records its start): it failed on the way, not at start
+            started_crawling = crawler.stats is not None and crawler.stats.get_value("start_time") is not None
+            self.exitcode = ENDED_EARLY if started_crawling else NOT_STARTED
+            reason = failures[0] if failures else "the crawler did not start"
+            say(f"{'the crawl failed' if started_crawling else 'cannot start'}: {reason}")
             return
         self.exitcode, _ = judge(crawler.stats.get_stats(), crawler.settings)
         if self.exitcode != OK:
             say(f"exit {self.exitcode}: {EXIT_CODES[self.exitcode]}")
 
     def check_before_start(self, spidercls, spider_args: dict) -> None:
-        """What can be known wrong before a request is sent: the spider's arguments, the mirror."""
+        """What can be known wrong before a request is sent: the spider's arguments, the mirror or archives."""
         if parse_arguments := getattr(spidercls, "parse_arguments", None):
-            parse_arguments(spider_args)
-        if mirror := self.settings.get("NEWSCRAWL_MIRROR"):
-            from newscrawl.mirror import Mirror
+            arguments = parse_arguments(spider_args)
+            if getattr(arguments, "from_archive", False) and not self.settings.get("NEWSCRAWL_REPLAY"):
+                raise ValueError("-a from_archive=1 needs -s NEWSCRAWL_REPLAY=WARC files, globs or directories")
+        from newscrawl.offline import offline_source
 
-            Mirror(mirror)
+        offline_source(self.settings)  # MirrorError, ArchiveError; an archive is indexed here, once per process
 
     @staticmethod
     def collect_failure(started, failures: list) -> None:
