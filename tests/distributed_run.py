@@ -123,7 +123,8 @@ class Workers:
         lines = []
         for path in sorted(self.output_dir.glob(f"{kind}.*.jsonl")):
             data = path.read_bytes()
-            lines += data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n")
+            if data:
+                lines += data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n")
         return lines
 
     def items(self, kind: str = "articles") -> list[dict]:

@@ -30,7 +30,26 @@ ARTICLE = """<!DOCTYPE html><html><head><title>{title} - Pakistan - DAWN.COM</ti
 <span class="story__time"><span class="timestamp--label">Published</span> <span class="timestamp--time timeago" title="2025-06-19T10:{mm:02d}:00+05:00"><span class="timestamp__calendar">19 Jun, 2025</span></span></span>
 <figure class="media"><div class="media__item"><img src="https://i.dawn.com/primary/2025/06/gen{id}.jpg"></div><figcaption class="media__caption">Picture {id}</figcaption></figure>
 <div class="story__content"><p>KARACHI: Generated story number {id} says one thing.</p><p>It says {id} a second time.</p></div>
-</article></body></html>"""
+</article>
+<aside><div class="widget widget--editorial"><h3 class="badge">Editorial</h3>{teasers}</div></aside></body></html>"""
+# the Editorial sidebar (Dawn's markup, as in fixtures/site): each page shows 3 teasers, which change every
+# TEASER_RUN article ids; so new teasers turn up all through the crawl, each on ~60 neighbouring pages, which the
+# workers fetch at the same time: they meet the same new teaser at once
+EDITORIALS = 50
+TEASER_RUN = 20
+FIRST_EDITORIAL_ID = 1_880_000
+TEASER = """<article class="story" data-id="{id}"><h2 class="story__title"><a href="https://www.dawn.com/news/{id}/editorial-{id}" class="story__link">Editorial {id}</a></h2>
+<span class="story__time"><span class="timestamp--time timeago" title="2025-06-18T06:00:00+05:00"><span class="timestamp__calendar">18 Jun, 2025</span></span></span>
+<div class="story__excerpt">What the paper thinks about {id}.</div></article>"""
+
+
+def page_teaser_ids(article_id: int) -> list[int]:
+    return [FIRST_EDITORIAL_ID + (article_id // TEASER_RUN + n) % EDITORIALS for n in range(3)]
+
+
+def teaser_ids(count: int) -> list[int]:
+    """The ids of every teaser the first `count` articles show."""
+    return sorted({t for article_id in article_ids(count) for t in page_teaser_ids(article_id)})
 
 
 def article_ids(count: int) -> list[int]:
@@ -112,7 +131,8 @@ class SiteServer:
             return 200, f"<html><body><ul>{links}</ul></body></html>".encode()
         article_id = self.article_id(path)
         if article_id is not None and article_id in set(ids):
-            page = ARTICLE.format(id=article_id, title=expected_title(article_id), mm=article_id % 60)
+            teasers = "".join(TEASER.format(id=teaser) for teaser in page_teaser_ids(article_id))
+            page = ARTICLE.format(id=article_id, title=expected_title(article_id), mm=article_id % 60, teasers=teasers)
             return 200, page.encode()
         return 404, b"<html><body>not found</body></html>"
 

@@ -1,6 +1,7 @@
 """Distributed mode end to end: a real redis-server, 3 real `scrapy crawl dawn` worker processes, and a real
-HTTP server on 127.0.0.1 serving a generated site with a fixed latency (tests/generated_site.py). Every crawl is
-bounded in time and ends by itself (workers close when the queue and the leases are empty)."""
+HTTP server on 127.0.0.1 serving a generated site with a fixed latency (tests/generated_site.py); and two
+workers replaying the offline site. Every crawl is bounded in time and ends by itself (workers close when the
+queue and the leases are empty)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 
 from newscrawl.distributed import FrontierKeys
 from newscrawl.frontier_cli import status
+from tests.chromium import in_ci
 from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
-from tests.generated_site import SiteServer, article_ids, expected_title, listing_urls
+from tests.generated_site import SiteServer, article_ids, expected_title, listing_urls, teaser_ids
 
 # under CI=true a missing redis-server fails (setup.sh installs it); locally the tests skip without it
-pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and os.environ.get("CI") != "true",
+pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and not in_ci(),
                                 reason="needs Debian's redis-server (scripts/setup.sh installs it)")
 LATENCY = 0.05  # seconds the site takes to answer, every time
 
@@ -39,13 +41,15 @@ def crawl_settings(site: SiteServer, count: int, delay: float, lease: float) -> 
 
 
 def assert_every_article_once(workers: Workers, count: int) -> None:
-    lines = workers.lines("articles")
-    articles = [json.loads(line) for line in lines]  # a torn line would fail here
-    for path in workers.output_dir.glob("articles.*.jsonl"):
-        assert path.read_bytes().endswith(b"\n"), f"{path} ends in a torn line"
-    written = Counter(a["article_id"] for a in articles)
-    assert sorted(written) == article_ids(count), "lost or foreign articles"
-    assert [i for i, n in written.items() if n > 1] == [], "articles written twice"
+    """Every article and every sidebar teaser in exactly one line of one worker's file; no torn line."""
+    for kind, expected in (("articles", article_ids(count)), ("editorial_teasers", teaser_ids(count))):
+        items = [json.loads(line) for line in workers.lines(kind)]  # a torn line would fail here
+        for path in workers.output_dir.glob(f"{kind}.*.jsonl"):
+            assert path.read_bytes()[-1:] in (b"", b"\n"), f"{path} ends in a torn line"
+        written = Counter(item["article_id"] for item in items)
+        assert sorted(written) == expected, f"lost or foreign {kind}"
+        assert [i for i, n in written.items() if n > 1] == [], f"{kind} written twice"
+    articles = [json.loads(line) for line in workers.lines("articles")]
     assert all(a["title"] == expected_title(a["article_id"]) and a["version"] == 1 for a in articles)
 
 
@@ -71,7 +75,8 @@ def test_three_workers_share_one_crawl_and_one_budget(redis_server, tmp_path):
     assert len(shares) == 3 and min(shares.values()) >= count // 10, f"work not shared: {shares}"
     assert finish_reasons(workers) == {name: "finished" for name in workers.names}
     figures = status(redis_server.client(), FrontierKeys({"NEWSCRAWL_CRAWL_ID": "dawn"}))
-    assert (figures["queued"], figures["leased"], figures["articles_emitted"]) == (0, 0, count)
+    assert (figures["queued"], figures["leased"], figures["articles_emitted"], figures["teasers_emitted"]) == \
+        (0, 0, count, len(teaser_ids(count)))
 
 
 def test_sigkill_twice_loses_nothing_and_writes_nothing_twice(redis_server, tmp_path):
@@ -164,3 +169,20 @@ def test_a_dead_workers_claim_is_settled_from_its_file(redis_server, tmp_path):
     assert not alive.claim("EditorialTeaser", written, tmp_path / "other.jsonl", 0)
     assert alive.teaser(1) is not None
     assert alive.claim("EditorialTeaser", unwritten, tmp_path / "other.jsonl", 0)
+
+
+def test_distributed_replay_of_the_offline_site(redis_server, tmp_path):
+    """Two workers replay the offline site (NEWSCRAWL_MIRROR, real Dawn markup, JavaScript pages rendered in
+    Chromium after a plain download): together they write what one process writes, each item once."""
+    from tests.chromium import require_chromium
+    from tests.conftest import EXPECTED, SITE
+
+    require_chromium()
+    expected = json.loads((EXPECTED / "site.json").read_text())
+    workers = Workers(redis_server.url, tmp_path / "out", {"NEWSCRAWL_MIRROR": SITE}, 2).start_all()
+    assert workers.wait(timeout=240), "the workers did not finish in time"
+    for kind, ids in (("articles", expected["article_ids"]), ("editorial_teasers", expected["teaser_ids"])):
+        written = Counter(json.loads(line)["article_id"] for line in workers.lines(kind))
+        assert sorted(written) == sorted(ids) and set(written.values()) == {1}, kind
+    stats = [json.loads((workers.output_dir / f"last_crawl.{name}.json").read_text()) for name in workers.names]
+    assert sum(s.get("newscrawl/render/pages", 0) for s in stats) == len(expected["rendered_ids"])

@@ -69,8 +69,8 @@ def closed_port() -> int:
 def test_an_unreachable_host_stops_the_crawl_in_seconds(crawl):
     started = time.monotonic()
     result = crawl(mirror=None, timeout=90, settings={
-        "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.localhost.LocalhostDownloadHandler",
-        "NEWSCRAWL_TEST_PORT": closed_port()})  # the live politeness settings: 2 s between attempts
+        "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
+        "NEWSCRAWL_TEST_SITE_PORT": closed_port()})  # the live politeness settings: 2 s between attempts
     elapsed = time.monotonic() - started
     assert result.returncode == verdict.UNREACHABLE, result.log
     assert result.stats["finish_reason"] == "host_unreachable"
