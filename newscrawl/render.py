@@ -37,7 +37,7 @@ from scrapy import Request
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from .extraction import DawnArticlePage
-from .extraction.html import elements_with_class, has_class
+from .extraction.html import class_test, compiled_xpath, elements_with_class
 from .stats_keys import DROPPED, RENDER
 
 logger = logging.getLogger(__name__)
@@ -64,11 +64,11 @@ def is_live_updates_page(root) -> bool:
     return bool(elements_with_class(root, "live-updates"))
 
 
+_HOLDS_A_STORY = compiled_xpath(f"boolean(descendant::*/@class[{class_test('story', '.')}])")
+
+
 def has_empty_editorial_sidebar(root) -> bool:
-    for widget in elements_with_class(root, "widget--editorial"):
-        if not any(isinstance(el.tag, str) and has_class(el, "story") for el in widget.iterdescendants()):
-            return True
-    return False
+    return any(not _HOLDS_A_STORY(widget) for widget in elements_with_class(root, "widget--editorial"))
 
 
 def render_reasons(selector, url: str, kind: str, patterns: list[re.Pattern] = (), article_page=None) -> list[str]:

@@ -173,9 +173,6 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; research crawler of dawn.com)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
-# Items of one response processed at once. Scrapy starts this many workers for every response (default 100);
-# an article page yields at most a few items and every pipeline here is synchronous, so more only costs time.
-CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # Seconds between two requests to the host, varied by +/- DOWNLOAD_DELAY_JITTER (a share) so the rhythm is not
 # mechanical; AutoThrottle raises the delay when the host slows down.
