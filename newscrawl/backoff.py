@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import re
 import time
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -29,18 +31,25 @@ logger = logging.getLogger(__name__)
 BACKOFF_STATUSES = frozenset({429, 503})
 
 
+# delta-seconds: ASCII digits only ("²" and "١" are digits to str.isdigit, not to HTTP); more than 10 of them
+# is longer than any pause honoured anyway
+_DELTA_SECONDS = re.compile(r"[0-9]{1,10}")
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After value: delta-seconds or an HTTP date. None when unusable."""
+    """Seconds to wait from a Retry-After value: delta-seconds or an HTTP date. None when unusable: any header
+    value whatever gives a finite, non-negative number or None, never an exception."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELTA_SECONDS.fullmatch(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):  # "²", an hour of 20 digits, a year 99999
         return None
-    return max(0.0, when - (time.time() if now is None else now))
+    wait = when - (time.time() if now is None else now)
+    return max(0.0, wait) if math.isfinite(wait) else None
 
 
 class RetryAfterMiddleware:
@@ -60,8 +69,9 @@ class RetryAfterMiddleware:
     def wait_seconds(self, response) -> float:
         header = response.headers.get("Retry-After")
         seconds = retry_after_seconds(header.decode("latin-1") if header else None)
+        # an unusable value gets the default pause (a host that says "wait" and garbles how long still means it)
         if seconds is None:
-            seconds = self.default_wait if response.status == 429 else 0.0
+            seconds = self.default_wait if response.status == 429 or header else 0.0
         return min(seconds, self.max_wait)
 
     def response_downloaded(self, response, request, spider=None):

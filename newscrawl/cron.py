@@ -10,17 +10,16 @@ Exit codes (docs/CRON.md): see EXIT_CODES; when several apply, the first in that
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 
 from newscrawl.clock import utc_now
-from newscrawl.distributed import is_distributed, worker_file
+from newscrawl.distributed import worker_file
+from newscrawl.lock import LOCKS_HELD_ENV, Locked, take_locks
 from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS, REQUESTS, RESPONSES,
                                   VERSIONING, WRITTEN, under)
 from newscrawl.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
@@ -70,36 +69,6 @@ def crawl_settings(overrides: list[str]):
     return settings
 
 
-class Locked(Exception):
-    pass
-
-
-def take_lock(path: Path):
-    """An exclusive, non-blocking flock on `path` (created if needed); the open file holds it until closed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise Locked(f"{path} is held{f' by {holder}' if holder else ''}") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} since {utc_now()}\n")
-    handle.flush()
-    return handle
-
-
-def lock_paths(settings) -> list[Path]:
-    """One lock beside the output files and one beside the state store: two runs share neither."""
-    paths = [Path(settings.get("NEWSCRAWL_OUTPUT_DIR")) / worker_file(settings, ".newscrawl-cron.lock")]
-    if (state := settings.get("NEWSCRAWL_STATE")) and not is_distributed(settings):
-        paths.append(Path(f"{state}.lock"))
-    return paths
-
-
 def run_crawl(args: argparse.Namespace) -> tuple[int | None, bool]:
     """Run `scrapy crawl dawn`; returns (its exit status, or the negated signal that killed it; whether it was
     stopped for --timeout or because this process was told to stop)."""
@@ -107,7 +76,8 @@ def run_crawl(args: argparse.Namespace) -> tuple[int | None, bool]:
     command += [x for a in args.spider_args for x in ("-a", a)] + [x for s in args.settings for x in ("-s", s)]
     # its own session: a Ctrl-C on the terminal reaches only this process, which passes it on once (a second
     # SIGINT would make Scrapy stop uncleanly)
-    child = subprocess.Popen(command, start_new_session=True)
+    # the crawl's own CrawlLock sees that this process holds the locks for it (newscrawl/lock.py)
+    child = subprocess.Popen(command, start_new_session=True, env={**os.environ, LOCKS_HELD_ENV: str(os.getpid())})
     stopped = False
 
     def forward(signum, _frame):  # systemd stop or Ctrl-C: let the crawl close cleanly
@@ -196,13 +166,12 @@ def main(argv: list[str] | None = None) -> int:
         except MirrorError as exc:
             print(f"newscrawl-cron: cannot start: {exc}", file=sys.stderr)
             return NOT_STARTED
-    with ExitStack() as held:
-        try:
-            for path in lock_paths(settings):
-                held.enter_context(take_lock(path))
-        except Locked as exc:
-            print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
-            return LOCKED
+    try:
+        held = take_locks(settings)
+    except Locked as exc:
+        print(f"newscrawl-cron: another crawl is running ({exc}); exiting with code {LOCKED}", file=sys.stderr)
+        return LOCKED
+    with held:
         stats_path = output_dir / worker_file(settings, "last_crawl.json")
         before = file_signature(stats_path)
         returncode, stopped = run_crawl(args)

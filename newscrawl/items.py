@@ -56,6 +56,10 @@ class EditorialTeaser:
     fetched_at: str | None = None
 
 
+#: Longest body the Validate pipeline accepts, in characters: 200,000 is some 30,000 words, longer than any
+#: newspaper article (a budget speech printed whole included); a longer body is a page that is not one.
+MAX_BODY_CHARS = 200_000
+
 #: Fields without which an item is dropped by the Validate pipeline.
 REQUIRED_FIELDS: dict[type, tuple[str, ...]] = {
     Article: ("url", "article_id", "title", "published_at", "body"),

@@ -1,7 +1,7 @@
 """The http/https download handler: routes each request to the browser, an offline source or the live site,
 and records what came back into WARC files.
 
-- meta `playwright: True` -> the browser (newscrawl.render.RenderDownloader); under NEWSCRAWL_REPLAY the page as
+- meta `playwright: True` -> the browser (newscrawl.browser.RenderDownloader); under NEWSCRAWL_REPLAY the page as
   the browser returned it when it was recorded, when the archive has it (else the browser, fed from the archive);
 - NEWSCRAWL_MIRROR / NEWSCRAWL_REPLAY set -> answered from the mirror directory or the WARC archives
   (newscrawl.offline);
@@ -26,7 +26,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from .archive.recorder import WarcRecorder
 from .archive.replay import Archive
 from .offline import is_offline, offline_source
-from .render import RenderDownloader
+from .browser import RenderDownloader
 from .stats_keys import MIRROR, PLAIN_PAGES, REPLAY, REQUESTS_BY_HOST
 
 logger = logging.getLogger(__name__)

@@ -67,8 +67,8 @@ NEWSCRAWL_ARCHIVES = [
     "newspaper/peshawar",
 ]
 
-# Retry-After handling (newscrawl.backoff): the longest pause honoured, and the pause after a 429 that
-# names none, in seconds.
+# Retry-After (newscrawl.backoff): the longest pause honoured, and the pause after a 429 naming none, or a 429/503
+# whose value cannot be read, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 
@@ -131,41 +131,9 @@ NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.1
 # ... or when more than this many responses are 403/429 (Cloudflare bans, rate limits).
 NEWSCRAWL_HEALTH_MAX_BANS = 3
 
-# ---- JavaScript pages (newscrawl/render.py; docs/RENDERING.md) -------------------------------
-
-# Render pages whose plain HTML lacks what the items need (empty body container, live-updates page, empty
-# editorial sidebar) in Chromium through scrapy-playwright. Off (0): such a page is dropped and counted under
-# newscrawl/dropped/needs_render.
-NEWSCRAWL_RENDER = True
-# Regexes (searched in the URL) of HTML pages always rendered after their plain download, e.g. ".*" for all.
-NEWSCRAWL_RENDER_PATTERNS = []
-# Longest a whole render may take (browser start, navigation, waiting, reading the DOM), seconds; also the
-# navigation timeout. A render that takes longer is abandoned, its page closed, and counted as a failure.
-NEWSCRAWL_RENDER_TIMEOUT = 30.0
-# How long a render waits for the part the plain HTML lacked (the body, the entries, the sidebar), seconds.
-NEWSCRAWL_RENDER_WAIT = 10.0
-# The only hosts the browser may load from; under NEWSCRAWL_MIRROR they are answered from the mirror. Every
-# other host (ads, analytics, embeds, image CDNs) is blocked.
-NEWSCRAWL_RENDER_HOSTS = ["www.dawn.com"]
-# Playwright resource types never loaded by the browser.
-NEWSCRAWL_RENDER_BLOCKED_RESOURCES = ["image", "font", "media"]
-# The download handler that renders; built on the first page that needs it, so a crawl rendering nothing
-# starts no browser.
-NEWSCRAWL_RENDER_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-
-# scrapy-playwright: Debian's Chromium (apt-get install chromium); it cannot download a browser of its own.
-PLAYWRIGHT_BROWSER_TYPE = "chromium"
-PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": "/usr/bin/chromium",
-    "headless": True,
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run"],
-}
-# Browser memory is bounded: one context, at most this many pages open in it at once.
-PLAYWRIGHT_MAX_CONTEXTS = 1
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-# Navigation timeout of browser pages, milliseconds (newscrawl.render also bounds the whole render).
-PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
+# ---- JavaScript pages: NEWSCRAWL_RENDER*, NEWSCRAWL_BROWSER_WALL and PLAYWRIGHT_*, each defined and documented in
+# newscrawl/browser_settings.py (docs/RENDERING.md)
+from newscrawl.browser_settings import *  # noqa: E402,F403
 
 # ---- politeness: Dawn rate-limits per IP and sits behind Cloudflare ---------------------------------
 
@@ -183,6 +151,11 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# Size limits (docs/SURVIVES.md): the real /latest-news page is 535 KB; nothing the crawl needs nears 2 MB. Past 8 MiB
+# (a gzip body once decompressed) a response is cancelled, past 2 MiB logged; one short of its length is retried.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True
 # 429 and 503 are retried (after the Retry-After pause); 403 from Cloudflare is not: retrying a ban deepens it.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -198,10 +171,14 @@ ADDONS = {
     "newscrawl.offline.OfflineAddon": 0,
     # only with NEWSCRAWL_REDIS_URL: the Redis frontier, the shared budget and Retry-After (docs/SCALING.md)
     "newscrawl.distributed.DistributedAddon": 10,
+    # after the mirror's: Chromium flags that keep the browser itself from calling home (newscrawl/browser.py)
+    "newscrawl.browser.BrowserIsolationAddon": 20,
 }
 DOWNLOADER_MIDDLEWARES = {
     # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
     "newscrawl.backoff.RetryAfterMiddleware": 560,
+    # retries an HTML page cut short, after HttpCompression (590) decompressed it (newscrawl/truncation.py)
+    "newscrawl.truncation.TruncationMiddleware": 585,
     # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
     # the way in, so it sees every failed attempt, retries included (see newscrawl/host_health.py)
     "newscrawl.host_health.HostHealthMiddleware": 580,
@@ -230,6 +207,8 @@ ITEM_PIPELINES = {
     "pipelines.jsonl_writer.JsonLinesWriterPipeline": 400,
 }
 EXTENSIONS = {
+    # the lock newscrawl-cron takes, taken by a plain `scrapy crawl` too: one crawl per output dir and state store
+    "newscrawl.lock.CrawlLock": 0,
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
     # before CrawlSummary: the progress line is erased before the summary is printed

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .extraction.text import parse_datetime
+from .urls import is_article_id
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +110,11 @@ class StoreBase:
         items = []
         for line in lines:
             try:
-                items.append(json.loads(line))
-            except ValueError:
+                fields = json.loads(line)
+                if not is_article_id(fields.get("article_id")):  # a line no crawl of ours writes
+                    raise ValueError("no article id in range")
+                items.append(fields)
+            except (ValueError, AttributeError):
                 logger.warning("%s: an unreadable line past offset %d was not recorded", output, offset)
         self._record_lines(kind, items, output, size)
         return len(items)

@@ -11,10 +11,12 @@ from __future__ import annotations
 SKIPPED = "newscrawl/skipped"  # /<reason>: pages not parsed (http_404, non_html, RenderFailed, ...)
 DISCOVERED_LINKS = "newscrawl/discovered_links"  # article links found in listings, feeds and sitemaps
 EXTRACTOR = "newscrawl/extractor"  # /<extractor>: Articles by the extractor that gave their body; read by drift
+SKIPPED_ENTRIES = "newscrawl/skipped_entries"  # /<reason>: feed, sitemap, listing or teaser entries not readable
+PARSER_ERRORS = "newscrawl/parser_errors"  # /<exception>: pages whose parser raised (each also DROPPED/parser_error)
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 
-# ---- downloading (newscrawl/routing_handler.py, newscrawl/render.py, newscrawl/backoff.py) -------------------------
+# ---- downloading (newscrawl/routing_handler.py, newscrawl/browser.py, newscrawl/backoff.py, newscrawl/truncation.py) -
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
 PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
 MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
@@ -22,6 +24,7 @@ REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archi
 WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
+TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
 STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/host_health.py stopped the crawl
 
 # ---- distributed mode (newscrawl/frontier.py, newscrawl/shared_budget.py; docs/SCALING.md) ----------------------

@@ -21,6 +21,7 @@ from newscrawl.stats_keys import (
     RENDER,
     RESPONSES,
     SKIPPED,
+    SKIPPED_ENTRIES,
     UNHEALTHY,
     WALL_SECONDS,
     WRITTEN,
@@ -37,6 +38,7 @@ def summarise(stats: dict) -> dict:
         "items_written": under(stats, WRITTEN),
         "items_dropped": under(stats, DROPPED),
         "pages_skipped": under(stats, SKIPPED),
+        "entries_skipped": under(stats, SKIPPED_ENTRIES),
         "errors_logged": stats.get(ERRORS_LOGGED, 0),
     }
 
@@ -72,7 +74,7 @@ class CrawlSummary:
             lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats[WALL_SECONDS]} s",
                      f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
             for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
-                               ("pages skipped", "pages_skipped")):
+                               ("pages skipped", "pages_skipped"), ("entries skipped", "entries_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
             if stats.get(UNHEALTHY):

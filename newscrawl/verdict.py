@@ -6,7 +6,7 @@ that fails, in the order of EXIT_CODES (docs/CRON.md documents each code).
 
 from __future__ import annotations
 
-from .stats_keys import (DOWNLOAD_EXCEPTIONS, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
+from .stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
                          under)
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
@@ -21,7 +21,7 @@ EXIT_CODES = {
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
-    LOCKED: "another newscrawl-cron holds the lock; nothing was done",
+    LOCKED: "another crawl (newscrawl-cron or scrapy crawl) holds the lock; nothing was done",
 }
 # finish reasons set by newscrawl.host_health when it stops a crawl
 FINISH_REASON_CODES = {"host_unreachable": UNREACHABLE, "blocked": BLOCKED}
@@ -32,7 +32,11 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
     not killed or stopped from outside (newscrawl-cron knows; `scrapy crawl` judging itself is)."""
     statuses = {int(k): v for k, v in under(stats, HTTP_STATUS).items()}
     requests = stats.get(REQUESTS, 0)
-    errors = sum(v for k, v in statuses.items() if k >= 500) + stats.get(DOWNLOAD_EXCEPTIONS, 0)
+    # a page whose parser raised, or that came back cut short on every try, gave nothing, like a 5xx: both count
+    # as errors (newscrawl/dropped/parser_error, newscrawl/dropped/truncated)
+    parser_errors = stats.get(f"{DROPPED}/parser_error", 0)
+    errors = (sum(v for k, v in statuses.items() if k >= 500) + stats.get(DOWNLOAD_EXCEPTIONS, 0)
+              + parser_errors + stats.get(f"{DROPPED}/truncated", 0))
     bans = statuses.get(403, 0) + statuses.get(429, 0)
     written = sum(under(stats, WRITTEN).values())
     reason = stats.get(FINISH_REASON)
@@ -43,6 +47,7 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "not_blocked": reason != "blocked",
         "error_rate": round(errors / requests, 4) if requests else 0.0,
         "errors_ok": (errors / requests if requests else 0.0) <= settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE"),
+        "parser_errors": parser_errors,
         "bans": bans,
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
         "drift_ok": not stats.get(UNHEALTHY),

@@ -14,6 +14,7 @@ Arguments (all optional; read and checked by newscrawl/arguments.py; see README 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import date
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -35,10 +36,14 @@ from newscrawl.extraction import (
 from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.render import RenderPolicy
+from newscrawl.render_policy import RenderPolicy
 from newscrawl.seen import seen_for
-from newscrawl.stats_keys import DISCOVERED_LINKS, EXTRACTOR, SKIPPED, TEASERS_ALREADY_EMITTED
-from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url
+from newscrawl.stats_keys import (DISCOVERED_LINKS, DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED, SKIPPED_ENTRIES,
+                                  TEASERS_ALREADY_EMITTED)
+from newscrawl.truncation import TruncatedPage
+from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
+
+PARSER_ERROR_STAT = f"{DROPPED}/parser_error"
 
 
 def page_kind(url: str) -> str:
@@ -127,6 +132,24 @@ class DawnSpider(scrapy.Spider):
         return RenderPolicy(self.crawler)
 
     def parse(self, response, follow: bool = True):
+        """Route the page to its parser. Whatever a parser raises costs this page only: the page's items and
+        links are dropped together, counted under newscrawl/dropped/parser_error and logged with the URL
+        (newscrawl-cron counts them as errors)."""
+        skipped: Counter = Counter()
+        try:
+            results = list(self._route(response, follow, skipped))
+        except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
+            self.crawler.stats.inc_value(PARSER_ERROR_STAT)
+            self.crawler.stats.inc_value(f"{PARSER_ERRORS}/{type(exc).__name__}")
+            self.logger.error("Dropped %s: its parser raised %s: %s [parser_error]", response.url,
+                              type(exc).__name__, str(exc)[:200], exc_info=exc)
+            return
+        finally:
+            for reason, count in skipped.items():
+                self.crawler.stats.inc_value(f"{SKIPPED_ENTRIES}/{reason}", count)
+        yield from results
+
+    def _route(self, response, follow: bool, skipped: Counter):
         kind = page_kind(response.url)
         expected = TextResponse if kind in ("sitemap", "feed") else HtmlResponse
         if not isinstance(response, expected):
@@ -134,21 +157,21 @@ class DawnSpider(scrapy.Spider):
             return
         # one parse (Scrapy keeps response.selector) and one page object per article: the render decision and
         # the items read the same ones
-        article = ParsedArticlePage(response.selector, response.url) if kind == "article" else None
+        article = ParsedArticlePage(response.selector, response.url, skipped=skipped) if kind == "article" else None
         if reasons := self.render_policy.reasons(response, kind, article.page if article else None):
-            # the plain HTML lacks what the items need: the same page again, in the browser (newscrawl/render.py)
+            # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
             if (rendered := self.render_policy.rerender(response, reasons)) is not None:
                 yield rendered
             return
         if kind == "article":
             yield from self.parse_article(response, article)
         elif kind == "sitemap":
-            yield from self.parse_sitemap(response, follow)
+            yield from self.parse_sitemap(response, follow, skipped)
         elif kind == "feed":
-            yield from self._follow([link for link in rss_links(response.selector) if self.in_range(link.published)],
-                                    response, follow)
+            links = rss_links(response.selector, skipped)
+            yield from self._follow([link for link in links if self.in_range(link.published)], response, follow)
         else:
-            yield from self.parse_listing(response, follow)
+            yield from self.parse_listing(response, follow, skipped)
 
     def parse_article(self, response, article: ParsedArticlePage):
         fetched_at = utc_now()
@@ -168,17 +191,17 @@ class DawnSpider(scrapy.Spider):
                                 fields["extractor"])
         yield Article(**fields, fetched_at=fetched_at)
 
-    def parse_listing(self, response, follow: bool):
+    def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()
-        for teaser in listing_teasers(response.selector, response.url):
+        for teaser in listing_teasers(response.selector, response.url, skipped):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
-        yield from self._follow(listing_links(response.selector, response.url), response, follow)
+        yield from self._follow(listing_links(response.selector, response.url, skipped), response, follow)
 
-    def parse_sitemap(self, response, follow: bool):
+    def parse_sitemap(self, response, follow: bool, skipped: Counter):
         for url in sitemap_index_locations(response.selector):
-            if follow and urlsplit(url).netloc == SITE_HOST:
+            if follow and web_url_problem(url) is None and urlsplit(url).netloc == SITE_HOST:
                 yield self._request(url, follow=True)
-        links = [link for link in sitemap_links(response.selector) if self.in_range(link.published)]
+        links = [link for link in sitemap_links(response.selector, skipped) if self.in_range(link.published)]
         yield from self._follow(links, response, follow)
 
     def _follow(self, links, response, follow: bool):
@@ -196,6 +219,8 @@ class DawnSpider(scrapy.Spider):
 
     def on_error(self, failure):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
+        if failure.check(TruncatedPage):
+            return  # counted and logged as newscrawl/dropped/truncated (newscrawl/truncation.py)
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
         self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")

@@ -32,8 +32,10 @@ def test_each_bad_page_is_a_counted_drop_or_skip(crawl, tmp_path):
     stats = result.stats
     assert stats["finish_reason"] == "finished"
     assert [a["article_id"] for a in result.articles] == [100]  # the good page still made it
-    assert stats["newscrawl/dropped/missing_title"] == 1  # the empty page
-    assert stats["newscrawl/dropped/missing_published_at"] == 1  # truncated before its time and body
+    # the empty page and the one cut off before its time and body: retried (RETRY_TIMES=1), never parsed
+    assert stats["newscrawl/dropped/truncated"] == 2
+    assert stats["newscrawl/truncated/no_document_end"] == 4
+    assert "newscrawl/dropped/missing_title" not in stats and "newscrawl/dropped/missing_published_at" not in stats
     assert stats["newscrawl/dropped/missing_body"] == 1  # the page with no body
     assert stats["newscrawl/skipped/http_404"] == 1
     assert stats["newscrawl/skipped/http_500"] == 1

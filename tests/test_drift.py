@@ -77,10 +77,11 @@ def test_healthy_small_crawl_is_not_marked(crawl, tmp_path):
 
 def test_coverage_counts_articles_that_validate_then_drops(crawl, tmp_path):
     good = "https://www.dawn.com/news/1918168/x"
-    empty = "https://www.dawn.com/news/1990011/empty"  # an empty page: an Article with nothing, dropped
+    # a whole page with nothing in it: an Article with nothing, dropped (an empty body would be a truncated page)
+    empty = "https://www.dawn.com/news/1990011/empty"
     mirror = write_mirror(tmp_path / "mirror", {
         good: (200, "text/html; charset=utf-8", (SITE / "news" / "1918168.html").read_bytes()),
-        empty: (200, "text/html; charset=utf-8", b""),
+        empty: (200, "text/html; charset=utf-8", b"<html><body></body></html>"),
     })
     result = crawl("-a", f"urls={good},{empty}", mirror=mirror, settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1})
     assert len(result.articles) == 1 and result.stats["newscrawl/dropped/missing_title"] == 1

@@ -16,7 +16,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.verdict import ENDED_EARLY, EXIT_CODES, NOT_STARTED, OK, judge
+from newscrawl.lock import Locked
+from newscrawl.verdict import ENDED_EARLY, EXIT_CODES, LOCKED, NOT_STARTED, OK, judge
 
 
 def say(message: str) -> None:
@@ -55,6 +56,8 @@ class Command(ScrapyCrawlCommand):
             # the engine opened the spider (Scrapy's CoreStats records its start): it failed on the way, not at start
             started_crawling = crawler.stats is not None and crawler.stats.get_value("start_time") is not None
             self.exitcode = ENDED_EARLY if started_crawling else NOT_STARTED
+            if failures and isinstance(failures[0], Locked):
+                self.exitcode = LOCKED  # another crawl holds this state store's lock (newscrawl/lock.py)
             reason = failures[0] if failures else "the crawler did not start"
             say(f"{'the crawl failed' if started_crawling else 'cannot start'}: {reason}")
             return

@@ -25,7 +25,7 @@ from .boxes import time_of
 from .fields import ItemPage, field
 from .html import elements_with_class, has_class, text_of
 from .images import bare_images, story_images
-from .metadata import PageMetadata, first_valid, json_ld_strings
+from .metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
 from .story import StoryLocator, story_of
 from .text import clean, dateline_of, iso_datetime, parse_print_line
 
@@ -226,5 +226,4 @@ class DawnArticlePage(ItemPage):
         return [tag for t in tags.split(",") if (tag := clean(t))]
 
     def _json_ld_keywords(self) -> list[str]:
-        keywords = self.metadata.json_ld.get("keywords")
-        return [clean(k) for k in (keywords.split(",") if isinstance(keywords, str) else keywords or [])]
+        return json_ld_keywords(self.metadata.json_ld.get("keywords"))

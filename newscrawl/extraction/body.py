@@ -36,18 +36,17 @@ def _has_block_child(element) -> bool:
 def container_blocks(container) -> list[str]:
     """The text blocks of a body container in reading order, media, embeds and widgets left out."""
     blocks: list[str] = []
-
-    def walk(element) -> None:
-        for child in element:
-            if _is_skipped(child):
-                continue
-            if child.tag in BLOCK_TAGS and not _has_block_child(child):
-                if text := text_of(child):
-                    blocks.append(text)
-            else:
-                walk(child)
-
-    walk(container)
+    # depth first in document order, with a stack of its own (a hostile page nests thousands deep)
+    stack = list(reversed(container))
+    while stack:
+        child = stack.pop()
+        if _is_skipped(child):
+            continue
+        if child.tag in BLOCK_TAGS and not _has_block_child(child):
+            if text := text_of(child):
+                blocks.append(text)
+        else:
+            stack.extend(reversed(child))
     return blocks
 
 

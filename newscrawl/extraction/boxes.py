@@ -11,9 +11,8 @@ read these blocks; this module is the one place that knows them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-from ..urls import article_id_from_url
+from ..urls import BadUrl, absolute_url, checked_article_id
 from .html import class_tokens, compiled_xpath, text_of
 from .text import iso_datetime
 
@@ -61,11 +60,23 @@ def time_of(element, blocks: dict[str, list] | None = None) -> StoryTime:
 
 
 def box_article_id(blocks: dict[str, list], page_url: str) -> int | None:
-    """The article a box's title links to (its blocks from `blocks_of`); None when no www.dawn.com article."""
+    """The article a box's title links to (its blocks from `blocks_of`); None when no www.dawn.com article.
+    Raises BadUrl when its only article links are malformed or out of range (the caller counts it)."""
     hrefs = [a.get("href") for title in blocks["story__title"] for a in title.iter("a") if a.get("href")]
-    # an absolute link (the usual case) needs no joining
-    urls = (h if h.startswith(("https://", "http://")) else urljoin(page_url, h) for h in hrefs)
-    return next((i for url in urls if (i := article_id_from_url(url)) is not None), None)
+    bad = None
+    for href in hrefs:
+        try:
+            # an absolute link (the usual case) needs no joining
+            url = href if href.startswith(("https://", "http://")) else absolute_url(page_url, href)
+            if url is None:
+                raise BadUrl("bad_url", href)
+            if (article_id := checked_article_id(url)) is not None:
+                return article_id
+        except BadUrl as exc:
+            bad = bad or exc
+    if bad is not None:
+        raise bad
+    return None
 
 
 def read_story_box(story, page_url: str, blocks: dict[str, list] | None = None) -> StoryBox | None:

@@ -1,15 +1,20 @@
-"""Where article links come from: listing pages, RSS feeds and the Google-News sitemap. Pure functions."""
+"""Where article links come from: listing pages, RSS feeds and the Google-News sitemap. Pure functions.
+
+Entries are read one by one: an entry that cannot be read (a malformed URL, an id out of range, any exception)
+is skipped and its reason counted in the `skipped` Counter the caller passes, and the rest are followed.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 from parsel import Selector
 
-from ..urls import article_id_from_url, strip_query
+from ..urls import BadUrl, absolute_url, checked_article_id, strip_query
 from .boxes import read_story_box
 from .html import is_story_element
 from .text import clean, iso_datetime
@@ -25,26 +30,51 @@ class ArticleLink:
     modified: str | None = None
 
 
-def listing_links(selector: Selector, page_url: str) -> list[ArticleLink]:
+def skip_reason(exc: Exception) -> str:
+    """The stats key of why an entry was skipped: BadUrl's own reason, else the exception's class."""
+    return exc.reason if isinstance(exc, BadUrl) else f"error_{type(exc).__name__}"
+
+
+def read_each(entries: Iterable, read: Callable, skipped: Counter | None) -> Iterator:
+    """`read(entry)` for each entry, in order; an entry whose reading raises is counted in `skipped` and left out."""
+    for entry in entries:
+        try:
+            result = read(entry)
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not cost the page's other links
+            if skipped is not None:
+                skipped[skip_reason(exc)] += 1
+            continue
+        if result is not None:
+            yield result
+
+
+def _linked_article(href: str, page_url: str) -> tuple[int, str] | None:
+    url = absolute_url(page_url, href)
+    if url is None:
+        raise BadUrl("bad_url", href)
+    article_id = checked_article_id(url)
+    return (article_id, strip_query(url)) if article_id is not None else None
+
+
+def listing_links(selector: Selector, page_url: str, skipped: Counter | None = None) -> list[ArticleLink]:
     """Every www.dawn.com article linked from a page (sidebars included), once per id, in page order, with the
     time its story box shows as "Updated", if any."""
     updated = _listing_updated_times(selector, page_url)
     links: dict[int, ArticleLink] = {}
-    for href in selector.xpath("//a/@href").getall():
-        url = urljoin(page_url, href.strip())
-        if (article_id := article_id_from_url(url)) is not None and article_id not in links:
-            links[article_id] = ArticleLink(article_id, strip_query(url), modified=updated.get(article_id))
+    hrefs = selector.xpath("//a/@href").getall()
+    for article_id, url in read_each(hrefs, lambda href: _linked_article(href, page_url), skipped):
+        if article_id not in links:
+            links[article_id] = ArticleLink(article_id, url, modified=updated.get(article_id))
     return list(links.values())
 
 
 def _listing_updated_times(selector: Selector, page_url: str) -> dict[int, str]:
-    """article id -> the "Updated" timestamp of its story box (the latest, when a page shows it twice)."""
+    """article id -> the "Updated" timestamp of its story box (the latest, when a page shows it twice). A box
+    that cannot be read is left out uncounted: its links are counted when the page's links are read."""
     times: dict[int, str] = {}
-    for story in selector.root.iter():
-        if not isinstance(story.tag, str) or not is_story_element(story):
-            continue
-        box = read_story_box(story, page_url)
-        if box is not None and box.time.updated and box.time.stamp:
+    stories = (el for el in selector.root.iter() if isinstance(el.tag, str) and is_story_element(el))
+    for box in read_each(stories, lambda story: read_story_box(story, page_url), None):
+        if box.time.updated and box.time.stamp:
             times[box.article_id] = max(filter(None, (times.get(box.article_id), box.time.stamp)),
                                         key=datetime.fromisoformat)
     return times
@@ -53,23 +83,27 @@ def _listing_updated_times(selector: Selector, page_url: str) -> dict[int, str]:
 def _rss_time(text: str | None) -> datetime | None:
     try:
         return parsedate_to_datetime(clean(text))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an hour of 20 digits overflows
         return None
 
 
-def rss_links(selector: Selector) -> list[ArticleLink]:
+def _rss_link(item: Selector) -> ArticleLink | None:
+    stamp = _rss_time(item.xpath("./*[local-name()='pubDate']/text()").get())
+    published = stamp.date() if stamp else None
+    # a pubDate without offset ("-0000") parses naive; the incremental crawl then reads it as UTC
+    modified = stamp.isoformat() if stamp else None
+    for candidate in item.xpath("./*[local-name()='link' or local-name()='guid']/text()").getall():
+        url = clean(candidate)
+        if (article_id := checked_article_id(url)) is not None:
+            return ArticleLink(article_id, strip_query(url), published, modified)
+    return None
+
+
+def rss_links(selector: Selector, skipped: Counter | None = None) -> list[ArticleLink]:
     """Articles of an RSS 2.0 feed: `link` (with slug), else `guid`, with the `pubDate` day."""
     links: dict[int, ArticleLink] = {}
-    for item in selector.xpath("//*[local-name()='item']"):
-        stamp = _rss_time(item.xpath("./*[local-name()='pubDate']/text()").get())
-        published = stamp.date() if stamp else None
-        # a pubDate without offset ("-0000") parses naive; the incremental crawl then reads it as UTC
-        modified = stamp.isoformat() if stamp else None
-        for candidate in item.xpath("./*[local-name()='link' or local-name()='guid']/text()").getall():
-            url = clean(candidate)
-            if (article_id := article_id_from_url(url)) is not None:
-                links.setdefault(article_id, ArticleLink(article_id, strip_query(url), published, modified))
-                break
+    for link in read_each(selector.xpath("//*[local-name()='item']"), _rss_link, skipped):
+        links.setdefault(link.article_id, link)
     return list(links.values())
 
 
@@ -84,19 +118,24 @@ def _sitemap_time(text: str | None) -> datetime | None:
         return None
 
 
-def sitemap_links(selector: Selector) -> list[ArticleLink]:
+def _sitemap_link(entry: Selector) -> ArticleLink | None:
+    url = clean(entry.xpath("./*[local-name()='loc']/text()").get())
+    if (article_id := checked_article_id(url)) is None:
+        return None
+    published = entry.xpath(".//*[local-name()='publication_date']/text()").get()
+    lastmod = entry.xpath("./*[local-name()='lastmod']/text()").get()
+    modified = max(filter(None, (_sitemap_time(published), _sitemap_time(lastmod))), default=None)
+    day = _sitemap_time(published or lastmod)
+    return ArticleLink(article_id, strip_query(url), day.date() if day else None,
+                       modified.isoformat() if modified else None)
+
+
+def sitemap_links(selector: Selector, skipped: Counter | None = None) -> list[ArticleLink]:
     """Articles of a (Google-News) sitemap: `loc`, with `news:publication_date`, else `lastmod`; modified is the
     later of the two."""
     links: dict[int, ArticleLink] = {}
-    for entry in selector.xpath("//*[local-name()='url']"):
-        url = clean(entry.xpath("./*[local-name()='loc']/text()").get())
-        published = entry.xpath(".//*[local-name()='publication_date']/text()").get()
-        lastmod = entry.xpath("./*[local-name()='lastmod']/text()").get()
-        modified = max(filter(None, (_sitemap_time(published), _sitemap_time(lastmod))), default=None)
-        if (article_id := article_id_from_url(url)) is not None:
-            day = _sitemap_time(published or lastmod)
-            links.setdefault(article_id, ArticleLink(article_id, strip_query(url), day.date() if day else None,
-                                                     modified.isoformat() if modified else None))
+    for link in read_each(selector.xpath("//*[local-name()='url']"), _sitemap_link, skipped):
+        links.setdefault(link.article_id, link)
     return list(links.values())
 
 

@@ -33,23 +33,30 @@ def is_story_element(element) -> bool:
 
 
 def text_of(element) -> str:
-    """The visible text of an element, whitespace collapsed, scripts and styles left out."""
-    parts: list[str] = []
+    """The visible text of an element, whitespace collapsed, scripts and styles left out.
 
-    def collect(node) -> None:
+    A walk with its own stack, not recursion: a hostile page nests elements thousands deep.
+    """
+    parts: list[str] = []
+    # (node, entering): entering adds the node's text and schedules its children; leaving adds what follows it
+    stack: list[tuple[object, bool]] = [(element, True)]
+    while stack:
+        node, entering = stack.pop()
+        if not entering:
+            # <br> separates words even when the source has no space around it
+            if node.tag == "br":
+                parts.append(" ")
+            if node is not element and node.tail:
+                parts.append(node.tail)
+            continue
         if isinstance(node.tag, str) and node.tag in INVISIBLE_TAGS:
-            return
+            if node is not element and node.tail:
+                parts.append(node.tail)
+            continue
         if isinstance(node.tag, str) and node.text:
             parts.append(node.text)
-        for child in node:
-            collect(child)
-            if child.tail:
-                parts.append(child.tail)
-        # <br> separates words even when the source has no space around it
-        if node.tag == "br":
-            parts.append(" ")
-
-    collect(element)
+        stack.append((node, False))
+        stack.extend((child, True) for child in reversed(node))
     return clean("".join(parts))
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
+from ..urls import absolute_url, web_url_problem
 from .html import class_tokens, elements_with_class, has_class, owned_by, text_of
 
 LAZY_PLACEHOLDER_PREFIX = "data:"
@@ -30,8 +29,8 @@ def story_images(story, page_url: str) -> list[dict]:
         for img in figure.iter("img"):
             src = next((s for s in (img.get("data-src"), img.get("src"))
                         if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
-            if src:
-                url = urljoin(page_url, src.strip())
+            # an unreadable or non-web URL (a flipped byte: "\x05ttps://") is no image of the article
+            if src and (url := absolute_url(page_url, src)) and web_url_problem(url) is None:
                 captions = elements_with_class(figure, "media__caption") or list(figure.iter("figcaption"))
                 caption = text_of(captions[0]) if captions else ""
                 images.setdefault(url, {"url": url, "caption": caption or None})
@@ -40,5 +39,6 @@ def story_images(story, page_url: str) -> list[dict]:
 
 def bare_images(urls: list[str | None], page_url: str) -> list[dict]:
     """Images named outside the story (og:image, JSON-LD): no caption; never the site's default card."""
-    found = [urljoin(page_url, u) for u in urls if u and SITE_IMAGE_PATH not in u]
-    return [{"url": u, "caption": None} for u in dict.fromkeys(found) if u.startswith(("http://", "https://"))]
+    found = [url for u in urls if isinstance(u, str) and SITE_IMAGE_PATH not in u
+             and (url := absolute_url(page_url, u)) and web_url_problem(url) is None]
+    return [{"url": u, "caption": None} for u in dict.fromkeys(found)]

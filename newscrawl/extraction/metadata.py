@@ -6,15 +6,13 @@ of taking a neighbour's value. Each source is parsed once, when first asked for;
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 
 from parsel import Selector
 
 from ..urls import article_id_from_url
-from .text import clean, clean_or_none
-
-JSON_LD_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle")
+from . import jsonld
+from .text import clean
 
 
 def first_valid(*sources):
@@ -25,11 +23,9 @@ def first_valid(*sources):
     return None
 
 
-def json_ld_strings(value, key: str) -> list[str]:
-    """A JSON-LD property that is a string, an object (its `key`: a Person's "name", an ImageObject's "url"),
-    or a list of them."""
-    values = value if isinstance(value, list) else [value]
-    return [clean(v.get(key) if isinstance(v, dict) else v) for v in values if v]
+# JSON-LD values are untrusted (any type, any depth): read only through newscrawl.extraction.jsonld
+json_ld_strings = jsonld.strings
+json_ld_keywords = jsonld.keywords
 
 
 class PageMetadata:
@@ -64,21 +60,10 @@ class PageMetadata:
     def json_ld(self) -> dict:
         """The page's JSON-LD NewsArticle (or Article) node; {} when there is none or it does not parse."""
         scripts = (el.text for el in self.sel.root.iter("script") if el.get("type") == "application/ld+json")
-        for raw in (text for text in scripts if text):
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            nodes = data.get("@graph", [data]) if isinstance(data, dict) else data
-            for node in nodes if isinstance(nodes, list) else []:
-                types = node.get("@type") if isinstance(node, dict) else None
-                if set(types if isinstance(types, list) else [types]) & set(JSON_LD_ARTICLE_TYPES):
-                    return node
-        return {}
+        return jsonld.article_node([text for text in scripts if text])
 
     def json_ld_text(self, key: str) -> str | None:
-        value = self.json_ld.get(key)
-        return clean_or_none(value) if isinstance(value, str) else None
+        return jsonld.text(self.json_ld, key)
 
     @cached_property
     def title_parts(self) -> list[str]:

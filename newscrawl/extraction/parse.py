@@ -7,6 +7,8 @@ fixtures, and each page is read by the first class whose `matches()` recognises 
 
 from __future__ import annotations
 
+from collections import Counter
+
 from parsel import Selector
 
 from .article import DawnArticlePage
@@ -30,11 +32,12 @@ class ParsedArticlePage:
     decision asks, then the Article is read from) and the Opinion/Editorial sidebar (the teasers). Both read the
     same tree, so whatever one of them found (the page's class index, the story) the other does not look up."""
 
-    def __init__(self, selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS):
+    def __init__(self, selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS,
+                 skipped: Counter | None = None):
         self.selector = selector
         self.url = url
         self.page = parser_for(selector, parsers)(selector, url)
-        self.sidebar = EditorialSidebar(selector, url)
+        self.sidebar = EditorialSidebar(selector, url, skipped)  # sidebar boxes that cannot be read: counted
 
     def article_fields(self) -> dict:
         """Article fields of the page. When the Dawn parser finds no body, the generic extractor supplies it and

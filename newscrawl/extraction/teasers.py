@@ -6,6 +6,7 @@ markup was never seen (DAWN_MARKUP.md: reported); it is expected to reuse the li
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,7 @@ from parsel import Selector
 
 from ..urls import canonical_article_url
 from .boxes import blocks_of, box_article_id, read_story_box
+from .discovery import read_each
 from .html import compiled_xpath, elements_with_class, is_story_element, owned_by
 from .text import clean, date_of
 
@@ -57,11 +59,13 @@ class SidebarBox:
 
 class EditorialSidebar:
     """The Opinion/Editorial sidebar of one article page: its boxes and their article ids found once, a box's
-    other fields read only when its teaser is asked for (the spider skips teasers already emitted in the crawl)."""
+    other fields read only when its teaser is asked for (the spider skips teasers already emitted in the crawl).
+    A box that cannot be read is left out and counted in `skipped` (newscrawl/skipped_entries/<reason>)."""
 
-    def __init__(self, selector: Selector, page_url: str):
+    def __init__(self, selector: Selector, page_url: str, skipped: Counter | None = None):
         self.root = selector.root
         self.page_url = page_url
+        self.skipped = skipped
 
     @cached_property
     def boxes(self) -> list[SidebarBox]:
@@ -69,35 +73,37 @@ class EditorialSidebar:
         found: dict[int, SidebarBox] = {}
         for heading in _section_headings(self.root):
             section = clean(heading.text_content())
-            for story, blocks in _teaser_boxes_near(heading):
-                if (article_id := box_article_id(blocks, self.page_url)) is not None:
-                    found.setdefault(article_id, SidebarBox(section, story, blocks, article_id))
+            boxes = read_each(_teaser_boxes_near(heading), lambda box: self._box(section, *box), self.skipped)
+            for box in boxes:
+                found.setdefault(box.article_id, box)
         return list(found.values())
+
+    def _box(self, section: str, story, blocks: dict) -> SidebarBox | None:
+        article_id = box_article_id(blocks, self.page_url)
+        return SidebarBox(section, story, blocks, article_id) if article_id is not None else None
 
     def article_ids(self) -> list[int]:
         return [box.article_id for box in self.boxes]
 
     def teasers(self, skip_ids: Container[int] = ()) -> list[dict]:
         """Teaser fields of each box, in page order, but those of the articles in `skip_ids`."""
-        return [teaser_fields(box.story, box.section, self.page_url, box.blocks)
-                for box in self.boxes if box.article_id not in skip_ids]
+        boxes = [box for box in self.boxes if box.article_id not in skip_ids]
+        return list(read_each(boxes, lambda box: teaser_fields(box.story, box.section, self.page_url, box.blocks),
+                              self.skipped))
 
 
-def sidebar_teasers(selector: Selector, page_url: str) -> list[dict]:
+def sidebar_teasers(selector: Selector, page_url: str, skipped: Counter | None = None) -> list[dict]:
     """Teasers of the Opinion/Editorial sidebar of an article page, in page order."""
-    return EditorialSidebar(selector, page_url).teasers()
+    return EditorialSidebar(selector, page_url, skipped).teasers()
 
 
-def listing_teasers(selector: Selector, page_url: str) -> list[dict]:
+def listing_teasers(selector: Selector, page_url: str, skipped: Counter | None = None) -> list[dict]:
     """On an editorial listing page (/newspaper/editorial[/date]), each story of the main column is a teaser."""
     if not urlsplit(page_url).path.rstrip("/").startswith(EDITORIAL_LISTING_PATH):
         return []
-    teasers = []
-    for story in selector.root.iter("article"):
-        if is_story_element(story) and not any(a.tag == "aside" for a in story.iterancestors()):
-            if fields := teaser_fields(story, "Editorial", page_url):
-                teasers.append(fields)
-    return _first_per_id(teasers)
+    stories = [story for story in selector.root.iter("article")
+               if is_story_element(story) and not any(a.tag == "aside" for a in story.iterancestors())]
+    return _first_per_id(list(read_each(stories, lambda story: teaser_fields(story, "Editorial", page_url), skipped)))
 
 
 def _section_headings(root) -> list:
