@@ -3,6 +3,9 @@
 
     .venv/bin/python bench/quality.py                                # prints the table, writes output/bench/quality.json
     .venv/bin/python bench/quality.py --output bench/quality.json    # updates the committed results
+    .venv/bin/python bench/quality.py --variants                     # the layout variants alone, with a per-page
+                                                                     # F1 table; output/bench/quality-variants.json
+    .venv/bin/python bench/quality.py --variants --output bench/quality-variants.json
 
 A run never destroys results: a tool skipped in this run (newspaper4k not installed) keeps the row it has in the
 output file, and the committed bench/quality.json is written only when asked for by --output.
@@ -12,8 +15,9 @@ each tool is given the fixture's HTML, never a URL to download.
 
 Body: precision, recall and F1 of word 4-gram shingles, as Zyte's article-extraction-benchmark counts them
 (`\\w+` tokens, shingles as a multiset; per page, then the mean). Title, authors, published_at, published day and
-dateline: the share of pages where the tool's value equals the expected one exactly, for the tools that give that
-field (trafilatura gives a day, not a time). Leakage: bodies holding any title or excerpt of the page's sidebar teasers.
+dateline, updated_at, lead image, images (with captions), tags: the share of pages where the tool's value equals
+the expected one exactly, for the tools that give that field (trafilatura gives a day, not a time); `fields` is the
+mean of those shares. Leakage: bodies holding any title or excerpt of the page's sidebar teasers.
 """
 
 from __future__ import annotations
@@ -37,21 +41,25 @@ from newscrawl.extraction import parse_article  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "bench" / "quality.json"  # the figures docs/BENCHMARKS.md shows
 OUTPUT = ROOT / "output" / "bench" / "quality.json"  # a run's default: outside git
-EXACT_FIELDS = ("title", "authors", "published_at", "published_day", "dateline")
+VARIANTS_OUTPUT = ROOT / "output" / "bench" / "quality-variants.json"  # --variants (docs/REDESIGNS.md shows them)
+EXACT_FIELDS = ("title", "authors", "published_at", "published_day", "updated_at", "dateline", "lead_image", "images",
+                "tags")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-# ---- the three extractors: fixture in, {"body", "title", "authors", "published_at", "published_day", "dateline"} out
+# ---- the three extractors: fixture in, {"body", and the EXACT_FIELDS the tool gives} out
 def ours(fixture: ArticleFixture) -> dict:
     fields = parse_article(fixture.selector(), fixture.url)
-    return {**fields, "published_day": (fields["published_at"] or "")[:10] or None}
+    return {**fields, "published_day": (fields["published_at"] or "")[:10] or None,
+            "lead_image": fields["images"][0]["url"] if fields["images"] else None}
 
 
 def with_trafilatura(fixture: ArticleFixture) -> dict:
     doc = trafilatura.bare_extraction(fixture.html(), url=fixture.url, with_metadata=True)
     doc = doc.as_dict() if doc is not None else {}
     authors = [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()]
-    return {"body": doc.get("text"), "title": doc.get("title"), "authors": authors, "published_day": doc.get("date")}
+    return {"body": doc.get("text"), "title": doc.get("title"), "authors": authors, "published_day": doc.get("date"),
+            "lead_image": doc.get("image")}
 
 
 def newspaper_article_class():
@@ -71,7 +79,7 @@ def with_newspaper(fixture: ArticleFixture) -> dict:
     article.parse()
     published = article.publish_date.isoformat() if article.publish_date else None
     return {"body": article.text, "title": article.title, "authors": list(article.authors), "published_at": published,
-            "published_day": (published or "")[:10] or None}
+            "published_day": (published or "")[:10] or None, "lead_image": article.top_image or None}
 
 
 TOOLS = {"newscrawl": ours, "trafilatura": with_trafilatura, "newspaper4k": with_newspaper}
@@ -106,7 +114,8 @@ def leaks(body: str | None, texts: list[str]) -> bool:
 
 def expected_values(fixture: ArticleFixture) -> dict:
     want = fixture.expected_article()
-    return {**want, "published_day": want["published_at"][:10]}
+    return {**want, "published_day": want["published_at"][:10],
+            "lead_image": want["images"][0]["url"] if want["images"] else None}
 
 
 def evaluate(tool, fixtures: list[ArticleFixture]) -> dict:
@@ -120,11 +129,17 @@ def evaluate(tool, fixtures: list[ArticleFixture]) -> dict:
     summary["min_f1"] = round(float(min(r["f1"] for r in rows)), 4)
     summary["leaks"] = sum(r["leak"] for r in rows)
     summary.update({f: round(float(mean(r[f] for r in rows)), 4) if f in rows[0] else None for f in EXACT_FIELDS})
+    given = [summary[f] for f in EXACT_FIELDS if summary[f] is not None]
+    summary["fields"] = round(float(mean(given)), 4) if given else None
     return {"pages": len(rows), **summary, "per_page": rows}
 
 
+def fixtures_of(groups: tuple[str, ...]) -> list[ArticleFixture]:
+    return [f for f in article_fixtures(groups) if not f.needs_render]
+
+
 def benchmark(fixtures: list[ArticleFixture] | None = None, tools: dict | None = None) -> dict:
-    fixtures = fixtures if fixtures is not None else [f for f in article_fixtures(("site", "variants")) if not f.needs_render]
+    fixtures = fixtures if fixtures is not None else fixtures_of(("site", "variants"))
     tools = tools if tools is not None else TOOLS
     results = {}
     for name, tool in tools.items():
@@ -136,7 +151,7 @@ def benchmark(fixtures: list[ArticleFixture] | None = None, tools: dict | None =
 
 
 def table(results: dict) -> str:
-    columns = ["pages", "precision", "recall", "f1", "min_f1", "leaks", *EXACT_FIELDS]
+    columns = ["pages", "precision", "recall", "f1", "min_f1", "leaks", "fields", *EXACT_FIELDS]
     lines = ["| tool | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for name, r in results.items():
         if "skipped" in r:
@@ -157,17 +172,32 @@ def merged(results: dict, path: Path) -> dict:
             for name, row in results.items()}
 
 
+def per_page_table(results: dict) -> str:
+    """Body F1 of each page, one column per tool."""
+    tools = [name for name, r in results.items() if "per_page" in r]
+    lines = ["| page | " + " | ".join(tools) + " |", "|---" * (len(tools) + 1) + "|"]
+    pages = [row["fixture"] for row in results[tools[0]]["per_page"]] if tools else []
+    for i, page in enumerate(pages):
+        lines.append(f"| {page} | " + " | ".join(f"{results[t]['per_page'][i]['f1']:.3f}" for t in tools) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Extraction quality: newscrawl vs trafilatura and newspaper4k.")
-    parser.add_argument("--output", type=Path, default=OUTPUT,
-                        help=f"where the results go (default {OUTPUT.relative_to(ROOT)}; the committed figures are "
+    parser.add_argument("--variants", action="store_true", help="the layout variants alone, with a per-page table")
+    parser.add_argument("--output", type=Path, default=None,
+                        help=f"where the results go (default {OUTPUT.relative_to(ROOT)}, with --variants "
+                             f"{VARIANTS_OUTPUT.relative_to(ROOT)}; the committed figures are "
                              f"{COMMITTED.relative_to(ROOT)})")
     args = parser.parse_args(argv)
-    results = merged(benchmark(), args.output)
+    output = args.output or (VARIANTS_OUTPUT if args.variants else OUTPUT)
+    results = merged(benchmark(fixtures_of(("variants",))) if args.variants else benchmark(), output)
     print(table(results))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written: {args.output}")
+    if args.variants:
+        print("\nbody F1 per page\n" + per_page_table(results))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written: {output}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from newscrawl.clock import utc_now
 from newscrawl.distributed import worker_file
 from newscrawl.lock import LOCKS_HELD_ENV, Locked, take_locks
 from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FINISH_REASON, HTTP_STATUS, REQUESTS, RESPONSES,
-                                  VERSIONING, WRITTEN, under)
+                                  STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN, under)
 from newscrawl.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
     BLOCKED,
     DRIFT,
@@ -131,6 +131,8 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "errors": stats.get(ERRORS_LOGGED, 0),
         "http_status": under(stats, HTTP_STATUS),
         "coverage": under(stats, COVERAGE),
+        "story_not_found": {"pages": stats.get(STORY_NOT_FOUND, 0),
+                            "share": stats.get(STORY_NOT_FOUND_SHARE)},
         "verdicts": verdicts,
     }
 

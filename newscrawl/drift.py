@@ -1,5 +1,6 @@
-"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py) and the share of generic
-extractions against thresholds, so that a Dawn redesign shows within one crawl instead of as silently empty fields.
+"""Drift alarms: at the end of a crawl, judge the field coverage (pipelines/coverage.py), the share of generic
+extractions and the share of article pages whose story box the locator could not prove against thresholds, so that
+a Dawn redesign shows within one crawl instead of as silently empty (or wrong) fields.
 
 A spidermon monitor suite (SPIDERMON_SPIDER_CLOSE_MONITORS) runs the check when the spider closes; when it fails,
 the MarkUnhealthy action logs an ERROR per field with its coverage and sets `newscrawl/unhealthy` and
@@ -17,11 +18,13 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from .stats_keys import COVERAGE, COVERAGE_ARTICLES, DRIFT, EXTRACTOR, UNHEALTHY, under
+from .stats_keys import COVERAGE, COVERAGE_ARTICLES, DRIFT, EXTRACTOR, STORY_NOT_FOUND, UNHEALTHY, under
 
 logger = logging.getLogger(__name__)
 
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
+# the name the share of article pages without a proven story box goes by in findings and stats: the layout changed
+NO_STORY_BOX = "story_not_found"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class Finding:
     def message(self) -> str:
         if self.field == GENERIC:
             return f"{self.share:.1%} of Articles took their body from the generic extractor (at most {self.threshold:.1%})"
+        if self.field == NO_STORY_BOX:
+            return (f"story box not found on {self.share:.1%} of pages (at most {self.threshold:.1%}): the story markup "
+                    f"changed, fields came from the page's metadata")
         return f"field {self.field!r} is non-empty in {self.share:.1%} of Articles (at least {self.threshold:.1%})"
 
 
@@ -45,13 +51,24 @@ def field_share(stats: dict, field: str) -> float | None:
     return stats.get(f"{COVERAGE}/{field}")
 
 
+def parsed_articles(stats: dict) -> int:
+    """Article pages parsed (each counted once by the extractor that gave its body)."""
+    return sum(under(stats, EXTRACTOR).values())
+
+
 def generic_share(stats: dict) -> float | None:
-    counts = under(stats, EXTRACTOR)
-    total = sum(counts.values())
-    return round(counts.get("generic", 0) / total, 4) if total else None
+    total = parsed_articles(stats)
+    return round(under(stats, EXTRACTOR).get("generic", 0) / total, 4) if total else None
 
 
-def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int) -> list[Finding]:
+def story_not_found_share(stats: dict) -> float | None:
+    """Share of the article pages parsed on which no story box was proven; None when none was parsed."""
+    total = parsed_articles(stats)
+    return round(stats.get(STORY_NOT_FOUND, 0) / total, 4) if total else None
+
+
+def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: float, min_articles: int,
+                   max_story_not_found: float = 1.0) -> list[Finding]:
     """The thresholds this crawl crossed; none when it judged fewer Articles than `min_articles` (the share of a
     handful of pages says nothing about the site)."""
     if article_count(stats) < max(min_articles, 1):
@@ -60,20 +77,24 @@ def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: flo
                 if (share := field_share(stats, field)) is not None and share < float(threshold)]
     if (share := generic_share(stats)) is not None and share > max_generic:
         findings.append(Finding(GENERIC, share, max_generic))
+    if (share := story_not_found_share(stats)) is not None and share > max_story_not_found:
+        findings.append(Finding(NO_STORY_BOX, share, max_story_not_found))
     return findings
 
 
 def crawl_findings(crawler) -> list[Finding]:
     settings = crawler.settings
     return drift_findings(crawler.stats.get_stats(), settings.getdict("NEWSCRAWL_DRIFT_MIN_COVERAGE"),
-                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"), settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"))
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_GENERIC"),
+                          settings.getint("NEWSCRAWL_DRIFT_MIN_ARTICLES"),
+                          settings.getfloat("NEWSCRAWL_DRIFT_MAX_STORY_NOT_FOUND"))
 
 
 @monitors.name("Extraction drift")
 class DriftMonitor(BaseScrapyMonitor):
-    """Field coverage and generic extractions within their thresholds."""
+    """Field coverage, generic extractions and pages without a proven story box within their thresholds."""
 
-    @monitors.name("Field coverage and generic extractions")
+    @monitors.name("Field coverage, generic extractions and story boxes found")
     def test_extraction_within_thresholds(self):
         findings = crawl_findings(self.crawler)
         self.assertFalse(findings, "; ".join(f.message() for f in findings))

@@ -38,7 +38,7 @@ class Article:
     language: str = "en"
     fetched_at: str | None = field(default=None, metadata=NOT_FROM_PAGE)  # ISO 8601 UTC, set by the spider
     content_hash: str | None = None  # sha256 of title + body
-    extractor: str = "dawn"  # "dawn", or "generic" when the fallback extractor supplied the body
+    extractor: str = "dawn"  # "dawn": a named body container gave the body; "generic": paragraphs or trafilatura
     version: int = field(default=1, metadata=NOT_FROM_PAGE)  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
 
 

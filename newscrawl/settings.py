@@ -105,6 +105,7 @@ NEWSCRAWL_REDIS_WAIT = 300
 NEWSCRAWL_DRIFT_MIN_COVERAGE = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
 # Highest share of Articles whose body came from the generic extractor (Dawn's selectors found none).
 NEWSCRAWL_DRIFT_MAX_GENERIC = 0.05
+NEWSCRAWL_DRIFT_MAX_STORY_NOT_FOUND = 0.05  # most article pages without a proven story box (docs/REDESIGNS.md)
 # No alarm for a crawl of fewer Articles than this: the share of a handful of pages says nothing of the site.
 NEWSCRAWL_DRIFT_MIN_ARTICLES = 10
 SPIDERMON_ENABLED = True

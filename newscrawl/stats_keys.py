@@ -11,6 +11,8 @@ from __future__ import annotations
 SKIPPED = "newscrawl/skipped"  # /<reason>: pages not parsed (http_404, non_html, RenderFailed, ...)
 DISCOVERED_LINKS = "newscrawl/discovered_links"  # article links found in listings, feeds and sitemaps
 EXTRACTOR = "newscrawl/extractor"  # /<extractor>: Articles by the extractor that gave their body; read by drift
+STORY_PROVEN = "newscrawl/story/proven"  # /<id|headline|position>: article pages by how their story box was proven
+STORY_NOT_FOUND = "newscrawl/story/not_found"  # article pages on which no story box was proven; read by drift
 SKIPPED_ENTRIES = "newscrawl/skipped_entries"  # /<reason>: feed, sitemap, listing or teaser entries not readable
 PARSER_ERRORS = "newscrawl/parser_errors"  # /<exception>: pages whose parser raised (each also DROPPED/parser_error)
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
@@ -48,8 +50,9 @@ OUTPUT_LINES_RECOVERED = "newscrawl/output/lines_recovered"
 
 # ---- end of crawl (newscrawl/drift.py, newscrawl/summary.py) -------------------------------------------------------
 UNHEALTHY = "newscrawl/unhealthy"  # True when a drift alarm fired; read by summary and newscrawl-cron
-DRIFT = "newscrawl/drift"  # /<field or generic_extractions>: the share that crossed its threshold
+DRIFT = "newscrawl/drift"  # /<field, generic_extractions or story_not_found>: the share that crossed its threshold
 WALL_SECONDS = "newscrawl/wall_seconds"  # written into last_crawl.json only
+STORY_NOT_FOUND_SHARE = "newscrawl/story/not_found_share"  # STORY_NOT_FOUND per article page; last_crawl.json, cron
 
 # ---- Scrapy's own keys this project reads ------------------------------------------------------------------------
 FINISH_REASON = "finish_reason"

@@ -14,6 +14,7 @@ from pathlib import Path
 from scrapy import signals
 
 from newscrawl.distributed import worker_file
+from newscrawl.drift import parsed_articles, story_not_found_share
 from newscrawl.stats_keys import (
     DROPPED,
     ERRORS_LOGGED,
@@ -22,6 +23,8 @@ from newscrawl.stats_keys import (
     RESPONSES,
     SKIPPED,
     SKIPPED_ENTRIES,
+    STORY_NOT_FOUND,
+    STORY_NOT_FOUND_SHARE,
     UNHEALTHY,
     WALL_SECONDS,
     WRITTEN,
@@ -40,6 +43,9 @@ def summarise(stats: dict) -> dict:
         "pages_skipped": under(stats, SKIPPED),
         "entries_skipped": under(stats, SKIPPED_ENTRIES),
         "errors_logged": stats.get(ERRORS_LOGGED, 0),
+        "article_pages": parsed_articles(stats),
+        "story_not_found": stats.get(STORY_NOT_FOUND, 0),
+        "story_not_found_share": story_not_found_share(stats),
     }
 
 
@@ -66,6 +72,9 @@ class CrawlSummary:
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         stats.setdefault(FINISH_REASON, reason)
         stats[WALL_SECONDS] = round(time.monotonic() - self.started, 3)
+        if (share := story_not_found_share(stats)) is not None:  # the layout alarm's figures, 0 included
+            stats.setdefault(STORY_NOT_FOUND, 0)
+            stats[STORY_NOT_FOUND_SHARE] = share
         self.output_dir.mkdir(parents=True, exist_ok=True)
         stats_path = self.output_dir / self.stats_name
         stats_path.write_text(json.dumps(stats, indent=1, sort_keys=True), encoding="utf-8")
@@ -77,6 +86,9 @@ class CrawlSummary:
                                ("pages skipped", "pages_skipped"), ("entries skipped", "entries_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
+            if summary["article_pages"]:
+                lines.append(f"  story box not found: on {summary['story_not_found']} of {summary['article_pages']} "
+                             f"article pages ({summary['story_not_found_share']:.1%})")
             if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")

@@ -39,7 +39,7 @@ from newscrawl.items import Article, EditorialTeaser
 from newscrawl.render_policy import RenderPolicy
 from newscrawl.seen import seen_for
 from newscrawl.stats_keys import (DISCOVERED_LINKS, DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED, SKIPPED_ENTRIES,
-                                  TEASERS_ALREADY_EMITTED)
+                                  STORY_NOT_FOUND, STORY_PROVEN, TEASERS_ALREADY_EMITTED)
 from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
 
@@ -184,8 +184,14 @@ class DawnSpider(scrapy.Spider):
         for teaser in article.sidebar.teasers(skip_ids=emitted):
             yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
         fields = article.article_fields()
-        # every Article counted by extractor: the drift alarm watches the share of generic ones (newscrawl.drift)
+        # every Article counted by extractor and by how its story box was proven: the drift alarms watch the share
+        # of generic bodies and of pages without a proven story box (newscrawl.drift)
         self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
+        if (proof := article.story_proof) is None:
+            self.crawler.stats.inc_value(STORY_NOT_FOUND)
+            self.logger.warning("Story box not found in %s: fields from the page's metadata", response.url)
+        else:
+            self.crawler.stats.inc_value(f"{STORY_PROVEN}/{proof}")
         if fields["extractor"] != "dawn":
             self.logger.warning("No Dawn story body in %s: body taken by the %s extractor", response.url,
                                 fields["extractor"])

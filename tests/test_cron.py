@@ -65,6 +65,7 @@ def test_a_healthy_crawl_exits_0_and_appends_a_run_record(healthy):
     assert record["http_status"]["200"] > 0
     assert record["drops_by_reason"]["duplicate_EditorialTeaser"] > 0
     assert record["coverage"]["title"] == 1.0 and 0 < record["coverage"]["updated_at"] < 1
+    assert record["story_not_found"] == {"pages": 0, "share": 0.0}  # every page of the offline site proves its box
     assert all(record["verdicts"][k] for k in ("finished", "errors_ok", "bans_ok", "drift_ok", "new_items_ok"))
     assert record["start"] <= record["end"]
 
@@ -190,3 +191,10 @@ def test_exit_codes_are_distinct_and_documented():
     start = readme.index("| code | meaning |") + 2
     rows = readme[start:next(i for i in range(start, len(readme)) if not readme[i].startswith("|"))]
     assert sorted(int(row.split("|")[1]) for row in rows) == sorted(codes)
+
+
+def test_the_run_record_names_the_pages_without_a_story_box():
+    args = cron.parse_args([])
+    stats = {"newscrawl/story/not_found": 3, "newscrawl/story/not_found_share": 0.3, "newscrawl/unhealthy": True}
+    record = cron.run_record(args, "2026-01-01T00:00:00+00:00", stats, cron.DRIFT, {"drift_ok": False})
+    assert record["story_not_found"] == {"pages": 3, "share": 0.3}

@@ -1,7 +1,7 @@
 """Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
 
+from newscrawl.drift import GENERIC, NO_STORY_BOX, drift_findings, generic_share, story_not_found_share
 from newscrawl.fixture_library import FIXTURES
-from newscrawl.drift import GENERIC, drift_findings, generic_share
 from tests.conftest import SITE, write_mirror
 
 THRESHOLDS = {"body": 1.0, "title": 1.0, "published_at": 1.0, "authors": 0.6, "images": 0.5}
@@ -13,8 +13,8 @@ def stats(written=20, **extra):
     return {**base, **{k.replace("__", "/"): v for k, v in extra.items()}}
 
 
-def findings(s, min_articles=10):
-    return {(f.field, f.share) for f in drift_findings(s, THRESHOLDS, 0.05, min_articles)}
+def findings(s, min_articles=10, max_story_not_found=0.05):
+    return {(f.field, f.share) for f in drift_findings(s, THRESHOLDS, 0.05, min_articles, max_story_not_found)}
 
 
 def test_a_healthy_crawl_has_no_findings():
@@ -34,6 +34,15 @@ def test_generic_extractions_above_their_share():
     s = stats(**{"newscrawl/extractor/dawn": 18, "newscrawl/extractor/generic": 2})
     assert generic_share(s) == 0.1 and findings(s) == {(GENERIC, 0.1)}
     assert findings(stats(**{"newscrawl/extractor/dawn": 19, "newscrawl/extractor/generic": 1})) == set()
+
+
+def test_pages_without_a_proven_story_box_above_their_share():
+    s = stats(**{"newscrawl/story/not_found": 3})  # 3 of 20 article pages
+    assert story_not_found_share(s) == 0.15 and findings(s) == {(NO_STORY_BOX, 0.15)}
+    assert findings(s, max_story_not_found=0.2) == set()
+    assert findings(stats(**{"newscrawl/story/not_found": 1})) == set()  # 5% is the threshold, not over it
+    [finding] = drift_findings(s, THRESHOLDS, 0.05, 10, 0.05)
+    assert finding.message().startswith("story box not found on 15.0% of pages (at most 5.0%)")
 
 
 def test_too_few_articles_to_judge():
@@ -88,3 +97,32 @@ def test_coverage_counts_articles_that_validate_then_drops(crawl, tmp_path):
     assert result.stats["newscrawl/coverage_articles"] == 2
     assert result.stats["newscrawl/coverage/body"] == 0.5 and result.stats["newscrawl/drift/body"] == 0.5
     assert result.stats["newscrawl/unhealthy"] is True
+
+
+def test_pages_without_a_proven_story_box_fire_the_layout_alarm(crawl, tmp_path):
+    dawn = "https://www.dawn.com/news/1918168/x"  # today's layout: its story box names its id
+    redesigned = "https://www.dawn.com/news/1990014/rail-fares-cut-for-students"  # no story box at all
+    mirror = write_mirror(tmp_path / "mirror", {
+        dawn: (200, "text/html; charset=utf-8", (SITE / "news" / "1918168.html").read_bytes()),
+        redesigned: (200, "text/html; charset=utf-8",
+                     (FIXTURES / "variants" / "redesign-no-story-markup.html").read_bytes()),
+    })
+    result = crawl("-a", f"urls={dawn},{redesigned}", mirror=mirror,
+                   settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1, "NEWSCRAWL_SUMMARY": 1})
+    assert len(result.articles) == 2
+    assert result.stats["newscrawl/story/not_found"] == 1 and result.stats["newscrawl/story/proven/id"] == 1
+    assert result.stats["newscrawl/story/not_found_share"] == 0.5  # in last_crawl.json
+    assert result.stats["newscrawl/drift/story_not_found"] == 0.5 and result.stats["newscrawl/unhealthy"] is True
+    assert f"Story box not found in {redesigned}" in result.log
+    errors = [line for line in result.log.splitlines() if "ERROR" in line and "Extraction drift" in line]
+    assert any("story box not found on 50.0% of pages (at most 5.0%)" in line for line in errors)
+    assert "story box not found: on 1 of 2 article pages (50.0%)" in result.log  # the summary
+
+
+def test_every_story_box_proven_is_no_alarm_and_says_zero(crawl, tmp_path):
+    url = "https://www.dawn.com/news/1918168/x"
+    mirror = write_mirror(tmp_path / "mirror", {url: (200, "text/html; charset=utf-8",
+                                                      (SITE / "news" / "1918168.html").read_bytes())})
+    result = crawl("-a", f"urls={url}", mirror=mirror, settings={"NEWSCRAWL_DRIFT_MIN_ARTICLES": 1})
+    assert result.stats["newscrawl/story/not_found"] == 0 and result.stats["newscrawl/story/not_found_share"] == 0.0
+    assert "newscrawl/drift/story_not_found" not in result.stats

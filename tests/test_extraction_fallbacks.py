@@ -224,7 +224,7 @@ def test_a_field_method_the_article_does_not_declare_fails():
 
 def test_the_generic_body_is_a_source_the_other_fields_do_not_change_with():
     dawn = DawnArticlePage(Selector(text=GENERIC_PAGE), URL)
-    generic = dawn.with_body(GenericBody(dawn.sel, URL))
+    generic = dawn.with_body(GenericBody(dawn.locator, URL))
     assert dawn.body() is None and generic.body().startswith("Paragraph 1 of a story")
     assert (dawn.extractor(), generic.extractor()) == ("dawn", "generic")
     assert generic.metadata is dawn.metadata and generic.locator is dawn.locator

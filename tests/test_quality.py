@@ -14,6 +14,15 @@ def test_ours_meets_the_targets_on_every_fixture():
     assert result["title"] == result["authors"] == result["published_at"] == 1.0
 
 
+def test_on_the_layout_variants_our_worst_body_is_no_worse_than_trafilaturas():
+    variants = quality.fixtures_of(("variants",))
+    results = quality.benchmark(variants, {"newscrawl": quality.ours, "trafilatura": quality.with_trafilatura})
+    assert results["newscrawl"]["pages"] == len(variants) >= 15
+    assert results["newscrawl"]["min_f1"] >= results["trafilatura"]["min_f1"]
+    assert results["newscrawl"]["fields"] == 1.0  # every field exact on every variant, redesigns included
+    print(quality.per_page_table(results))
+
+
 def test_shingle_scores():
     text = "one two three four five six"
     assert quality.body_scores(text, text) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}

@@ -21,13 +21,13 @@ from parsel import Selector
 from ..items import Article
 from ..urls import canonical_article_url
 from .body import SKIPPED_TAGS, StoryBody
-from .boxes import time_of
 from .fields import ItemPage, field
 from .html import elements_with_class, has_class, text_of
-from .images import bare_images, story_images
+from .images import bare_images, captioned, story_images
 from .metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
-from .story import StoryLocator, story_of
+from .story import StoryLocator, owned_by, story_of
 from .text import clean, dateline_of, iso_datetime, parse_print_line
+from .vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
 BYLINE_SEPARATORS = re.compile(r"\s*(?:[|,;&]|\band\b)\s*")
@@ -54,7 +54,7 @@ class DawnArticlePage(ItemPage):
         self.sel = selector
         self.page_url = url
         self.metadata = metadata or PageMetadata(selector, url)
-        self.locator = locator or self.locator_class(selector, self.metadata.article_id)
+        self.locator = locator or self.locator_class(selector, self.metadata)
         self.body_source = body or StoryBody(self.locator)
 
     def with_body(self, body) -> DawnArticlePage:
@@ -97,17 +97,12 @@ class DawnArticlePage(ItemPage):
     @field
     def title(self) -> str | None:
         meta = self.metadata
-        return first_valid(self._story_title, self._story_h1, lambda: meta.meta("og:title"),
+        return first_valid(self._story_headline, lambda: meta.meta("og:title"),
                            lambda: meta.json_ld_text("headline"), lambda: meta.title_parts[0] or None)
 
-    def _story_title(self) -> str | None:
-        # h2 on today's pages, h1 on some: the class names the headline, not the tag
-        return next((text for el in self.locator.header_elements("story__title") if (text := text_of(el))), None)
-
-    def _story_h1(self) -> str | None:
-        """A bare `h1` heading the story (a layout that dropped the `story__title` class)."""
-        headings = self.locator.outside_body(self.story.iter("h1")) if self.story is not None else []
-        return next((text for el in headings if (text := text_of(el))), None)
+    def _story_headline(self) -> str | None:
+        # `story__title` (an h2 today, h1 on some pages), else itemprop=headline, h1, a renamed block's `*__title`
+        return (self.locator.headline_text(self.story) or None) if self.story is not None else None
 
     @field
     def summary(self) -> str | None:
@@ -118,12 +113,20 @@ class DawnArticlePage(ItemPage):
     @field
     def authors(self) -> list[str]:
         meta = self.metadata
-        names = first_valid(self._byline_authors, lambda: split_names(meta.meta("author")),
+        names = first_valid(self._byline_authors, self._vocabulary_authors, lambda: split_names(meta.meta("author")),
                             lambda: json_ld_strings(meta.json_ld.get("author"), "name")) or []
         return list(dict.fromkeys(name for name in names if name))
 
     def _byline_authors(self) -> list[str]:
         return [name for byline in self.locator.header_elements("story__byline") for name in self._byline_names(byline)]
+
+    def _vocabulary_authors(self) -> list[str]:
+        """A renamed block's `*__byline`, else schema.org author items and `rel=author` links."""
+        if self.story is None:
+            return []
+        return [name for el in byline_elements(self.story, owned_by)
+                for name in ([author_name(el)] if "author" in itemprop(el) or el.tag == "a"
+                             else self._byline_names(el))]
 
     def _byline_names(self, element) -> list[str]:
         """Each author link's text whole, and the plain text between links split into names, in byline order
@@ -147,13 +150,8 @@ class DawnArticlePage(ItemPage):
 
     @cached_property
     def _story_times(self) -> dict[str, str]:
-        """{"published": iso, "updated": iso} from the story's own `story__time` blocks."""
-        times: dict[str, str] = {}
-        for block in self.locator.header_elements("story__time"):
-            shown = time_of(block)
-            if shown.stamp:
-                times.setdefault("updated" if shown.updated else "published", shown.stamp)
-        return times
+        """{"published": iso, "updated": iso} from the story's own `story__time` blocks and `<time datetime>`s."""
+        return shown_times(self.story, owned_by) if self.story is not None else {}
 
     @field
     def published_at(self) -> str | None:
@@ -211,14 +209,18 @@ class DawnArticlePage(ItemPage):
     @field
     def images(self) -> list[dict]:
         meta = self.metadata
-        return first_valid(lambda: story_images(self.story, self.page_url) if self.story is not None else [],
-                           lambda: bare_images([meta.meta("og:image")], self.page_url),
-                           lambda: bare_images(json_ld_strings(meta.json_ld.get("image"), "url"), self.page_url)) or []
+        story, url = self.story, self.page_url
+        images = first_valid(lambda: story_images(story, url, owned_by) if story is not None else [],
+                             lambda: bare_images([meta.meta("og:image")], url),
+                             lambda: bare_images(json_ld_strings(meta.json_ld.get("image"), "url"), url)) or []
+        # an image named by the metadata keeps the caption of the main-column figure that shows it
+        return captioned(images, self.sel.root, self.page_url, self.locator.in_main_column)
 
     @field
     def tags(self) -> list[str]:
         meta = self.metadata
-        tags = first_valid(self._story_tags, lambda: meta.metas("article:tag"), self._json_ld_keywords) or []
+        tags = first_valid(self._story_tags, lambda: keywords(self.story, owned_by) if self.story is not None else [],
+                           lambda: meta.metas("article:tag"), self._json_ld_keywords) or []
         return list(dict.fromkeys(t for t in tags if t))
 
     def _story_tags(self) -> list[str]:

@@ -1,4 +1,6 @@
-"""The generic body source: when the Dawn parser finds no body, trafilatura reads the whole page for it.
+"""The generic body source: when the Dawn parser finds no body, trafilatura reads the page's main column for it
+(the page without sidebars, widgets, navigation and boxes of other articles: `StoryLocator.main_column_html`), so
+that a teaser's excerpt can never become the body.
 
 Every other field still comes from the page object (story markup, meta tags, JSON-LD); only the body source
 changes, so dateline and print line are found in the generic body the same way. The item says
@@ -10,7 +12,6 @@ from __future__ import annotations
 from functools import cached_property
 
 import trafilatura
-from parsel import Selector
 
 from .text import clean
 
@@ -34,15 +35,15 @@ def generic_blocks(html: str, url: str | None = None) -> list[str]:
 
 
 class GenericBody:
-    """The body trafilatura finds in the whole page."""
+    """The body trafilatura finds in the page's main column."""
 
     extractor = "generic"
 
-    def __init__(self, selector: Selector, url: str):
-        self.sel = selector
+    def __init__(self, locator, url: str):
+        self.locator = locator
         self.url = url
 
     @cached_property
     def blocks(self) -> list[str]:
-        # a serialised copy: trafilatura prunes the tree it is given, and the other fields read this one
-        return generic_blocks(self.sel.get(), self.url)
+        # a serialised copy: trafilatura prunes the tree it is given, and the other fields read the page's own
+        return generic_blocks(self.locator.main_column_html(), self.url)

@@ -129,3 +129,16 @@ def elements_with_class(root, token: str) -> list:
         return list(_page_index(root)[token])
     return compiled_xpath(f"descendant::*/@class[{class_test(token, '.')}]/..")(root)
 
+
+def drop(element) -> None:
+    """Remove an element from its tree, keeping the text that follows it (lxml keeps it in the element's tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

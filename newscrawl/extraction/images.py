@@ -1,9 +1,10 @@
-"""Article images: the story's own `figure.media` pictures with their captions, or bare image URLs from metadata."""
+"""Article images: the story's own figures with their captions, or image URLs from metadata, captioned by the
+main-column figure that shows the same picture."""
 
 from __future__ import annotations
 
 from ..urls import absolute_url, web_url_problem
-from .html import class_tokens, elements_with_class, has_class, owned_by, text_of
+from .html import class_tokens, elements_with_class, owned_by, text_of
 
 LAZY_PLACEHOLDER_PREFIX = "data:"
 # og:image of a page without a picture of its own is the site's default social card, not an article image.
@@ -20,21 +21,47 @@ def is_embed(figure) -> bool:
     return False
 
 
-def story_images(story, page_url: str) -> list[dict]:
-    """[{"url", "caption"}] of the pictures in the story's own `figure.media` blocks, each URL once."""
+def image_url(img, page_url: str) -> str | None:
+    """The real picture of an `img` (a lazy-loaded one's `data-src`, not its placeholder), absolute; None for an
+    unreadable or non-web URL (a flipped byte: "\x05ttps://" is no image of the article)."""
+    src = next((s for s in (img.get("data-src"), img.get("src"))
+                if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
+    url = absolute_url(page_url, src) if src else None
+    return url if url and web_url_problem(url) is None else None
+
+
+def caption_of(figure) -> str | None:
+    """Dawn's `media__caption`, else the `figcaption`, else a schema.org `caption`."""
+    captions = (elements_with_class(figure, "media__caption") or list(figure.iter("figcaption"))
+                or [el for el in figure.iter() if el.get("itemprop") == "caption"])
+    return (text_of(captions[0]) or None) if captions else None
+
+
+def story_images(story, page_url: str, owned=owned_by) -> list[dict]:
+    """[{"url", "caption"}] of the pictures in the story's own figures (Dawn's `figure.media` and any other
+    `figure` with an `img`; no embed), each URL once, in page order."""
     images: dict[str, dict] = {}
     for figure in story.iter("figure"):
-        if not has_class(figure, "media") or not owned_by(figure, story) or is_embed(figure):
+        if not owned(figure, story) or is_embed(figure):
             continue
         for img in figure.iter("img"):
-            src = next((s for s in (img.get("data-src"), img.get("src"))
-                        if s and not s.startswith(LAZY_PLACEHOLDER_PREFIX)), None)
-            # an unreadable or non-web URL (a flipped byte: "\x05ttps://") is no image of the article
-            if src and (url := absolute_url(page_url, src)) and web_url_problem(url) is None:
-                captions = elements_with_class(figure, "media__caption") or list(figure.iter("figcaption"))
-                caption = text_of(captions[0]) if captions else ""
-                images.setdefault(url, {"url": url, "caption": caption or None})
+            if url := image_url(img, page_url):
+                images.setdefault(url, {"url": url, "caption": caption_of(figure)})
     return list(images.values())
+
+
+def captioned(images: list[dict], root, page_url: str, in_main_column) -> list[dict]:
+    """Images without a caption (named by og:image or JSON-LD) with the caption of a main-column figure that
+    shows the same picture; a figure in a sidebar or another article's box lends nothing."""
+    if all(image["caption"] for image in images):
+        return images
+    shown: dict[str, str] = {}
+    for figure in root.iter("figure"):
+        if (caption := caption_of(figure)) and not is_embed(figure) and in_main_column(figure):
+            for img in figure.iter("img"):
+                if url := image_url(img, page_url):
+                    shown.setdefault(url, caption)
+    return [{**image, "caption": image["caption"] or shown.get(image["url"])} for image in images]
 
 
 def bare_images(urls: list[str | None], page_url: str) -> list[dict]:

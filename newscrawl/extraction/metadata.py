@@ -83,3 +83,11 @@ class PageMetadata:
         return first_valid(lambda: article_id_from_url(self.canonical),
                            lambda: article_id_from_url(self.meta("og:url")),
                            lambda: article_id_from_url(self.url))
+
+    def page_titles(self) -> list[str]:
+        """Every headline the page's metadata gives (og:title, twitter:title, itemprop title, JSON-LD, `<title>`):
+        what a story box's own headline is compared with to prove that it is the page's story."""
+        found = [self.meta("og:title"), self.meta("twitter:title"), self.json_ld_text("headline"), self.title_parts[0]]
+        found += self.sel.xpath("//head/meta[@itemprop='title']/@content").getall()
+        # "Headline | Site" and "Headline - Site" name the headline too
+        return [part for t in found if t for part in dict.fromkeys((t, t.split(" | ")[0], t.split(" - ")[0]))]

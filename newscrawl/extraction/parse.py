@@ -39,12 +39,17 @@ class ParsedArticlePage:
         self.page = parser_for(selector, parsers)(selector, url)
         self.sidebar = EditorialSidebar(selector, url, skipped)  # sidebar boxes that cannot be read: counted
 
+    @property
+    def story_proof(self) -> str | None:
+        """How the page's story box was proven ("id", "headline", "position"), None when none was (story.py)."""
+        return self.page.locator.proof
+
     def article_fields(self) -> dict:
         """Article fields of the page. When the Dawn parser finds no body, the generic extractor supplies it and
         `extractor` says "generic". (A page whose body container is there but empty is the renderer's case: the
         spider asks for rendering before it gets here; a page it could not render falls back here too.)"""
         if self.page.body() is None:
-            generic = self.page.with_body(GenericBody(self.selector, self.url))
+            generic = self.page.with_body(GenericBody(self.page.locator, self.url))
             if generic.body() is not None:
                 return generic.to_item()
         return self.page.to_item()

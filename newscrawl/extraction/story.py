@@ -1,66 +1,249 @@
-"""Which part of an article page is its own story: the story box and its body container.
+"""Which part of an article page is its own story: the story box, proven, or nothing.
 
-One class, one job, so that a better locator can replace it whole: a page object asks it for `.story` (the
-story box, or None), `.content` (the body container inside it, or None) and the story's own elements outside
-the body (`header_elements`, `outside_body`). Sidebars and "related" boxes reuse the story blocks, so every
-answer is restricted to elements no other box owns (`html.owned_by`).
+A page holds many story-like boxes: the story, the Opinion/Editorial widget's teasers, "Top Reads" and rails of
+other stories, related boxes. A redesign can rename the blocks or move a widget before the story, so "the first
+box" or "the longest" can be a neighbour, and every field read from a neighbour is another article's value. The
+locator therefore PROVES the box, most certain proof first, and returns None rather than a guess:
+
+1. `id`: the box names the page's article (canonical link, og:url, request URL) by the link of its headline (of
+   its first heading when it has no headline, or of its picture), else by its `data-id`/`id`. The link is asked
+   first because a `data-id` can disagree with the href it wraps (seen on the live listing). A box that names
+   another article is never the story. Of several boxes naming the page's article (a "Top Reads" box of the same
+   story), the one with a body container, else the most paragraph text.
+2. `headline`: a box naming no article whose own headline is the page's (og:title, twitter:title, JSON-LD
+   headline, `<title>`), compared word by word.
+3. `position`: the one innermost box left that names no article, when it holds a body container or most of the
+   main column's paragraph text (a lone promo or comments box is not the story).
+
+Boxes are Dawn's `story` blocks, `<article>` elements and schema.org `*Article` items; none inside a sidebar
+(`aside`, `widget*`, `*sidebar*`, `nav`, `footer`) or a box of another article is a candidate. With no proven story
+the fields come from the page's metadata and the body from the generic extractor given the main column only.
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from functools import cached_property
 
+from lxml import etree
 from parsel import Selector
 
-from .html import elements_with_class, has_class, owned_by, text_of
+from ..urls import absolute_url, article_id_from_url
+from .html import class_test, class_tokens, compiled_xpath, drop, elements_with_class, has_class, text_of
+from .metadata import PageMetadata
+from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
+
+ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
+# Never the page's story, nor part of its main column: sidebars, widgets, navigation.
+SIDEBAR_TAGS = frozenset({"aside", "nav", "footer"})
+_WORDS = re.compile(r"\w+", re.UNICODE)
+_BOX_CANDIDATES = compiled_xpath(f"//article | //*[@itemtype] | //@class[{class_test('story', '.')}]/..")
+_ARTICLE_BODIES = compiled_xpath("//@itemprop[contains(., 'articleBody')]/..")
+
+
+def is_sidebar(element) -> bool:
+    return element.tag in SIDEBAR_TAGS or any(t.startswith("widget") or "sidebar" in t for t in class_tokens(element))
+
+
+def is_box(element) -> bool:
+    """A story-like box: Dawn's `story` block, an `<article>`, a schema.org article item."""
+    if not isinstance(element.tag, str):
+        return False
+    itemtype = element.get("itemtype") or ""
+    return (element.tag == "article" or has_class(element, "story")
+            or any(itemtype.rstrip("/").endswith("/" + t) for t in ARTICLE_ITEM_TYPES))
+
+
+def is_strong_body(element) -> bool:
+    """A body container whose name no other block uses: Dawn's `story__content`, schema.org's `articleBody`."""
+    return has_class(element, "story__content") or "articleBody" in (element.get("itemprop") or "").split()
+
+
+def owned_by(element, box) -> bool:
+    """True when no other box, sidebar or widget sits between `element` and `box`."""
+    node = element.getparent()
+    while node is not None and node is not box:
+        if is_box(node) or is_sidebar(node):
+            return False
+        node = node.getparent()
+    return node is box
 
 
 def story_of(element):
-    """The nearest `story` box around an element, or None."""
+    """The nearest Dawn `story` box around an element, or None (the layout signature asks it)."""
     return next((a for a in element.iterancestors() if has_class(a, "story")), None)
 
 
-class StoryLocator:
-    """Today's rule: the body container (`story__content`) of a story box, preferring the box whose data-id is
-    the article's, else the longest; with no body container, the `story` box of that data-id, else the first
-    one outside sidebars."""
+def words(text: str | None) -> tuple[str, ...]:
+    """A headline as its words, case and punctuation aside (curly and straight quotes are alike)."""
+    return tuple(_WORDS.findall((text or "").casefold()))
 
-    def __init__(self, selector: Selector, article_id: int | None):
+
+class StoryLocator:
+    """The page's own story box (`story`), how it was proven (`proof`), its body container (`content`)."""
+
+    def __init__(self, selector: Selector, metadata: PageMetadata):
         self.sel = selector
-        self.article_id = article_id
+        self.metadata = metadata
+        self.article_id = metadata.article_id
+        self._named: dict = {}  # box -> the article id it names (named_id), read once
+
+    # ---- which boxes name which article ----------------------------------------------------------
+    def named_id(self, box) -> int | None:
+        """The article a box names: its headline's link (its first heading's when it has no headline, then its first
+        picture's, then a link around the box), else its data-id/id; None if it names none."""
+        if box not in self._named:
+            self._named[box] = self._read_named_id(box)
+        return self._named[box]
+
+    def _read_named_id(self, box) -> int | None:
+        headings = (headline_elements(box, owned_by)
+                    or own_elements(box, owned_by, lambda el: True, ".//h2 | .//h3 | .//h4")[:1])
+        links = [a for el in headings for a in el.iter("a")]
+        # the picture heading the box (a teaser links it), never one among its paragraphs
+        lead = next((el for el in box.iter("figure", "p") if owned_by(el, box)), None)  # before any paragraph
+        links += list(lead.iter("a")) if lead is not None and lead.tag == "figure" else []
+        links += list(box.iterancestors("a"))[:1]  # a card that is one link as a whole
+        for link in links:
+            if (found := article_id_from_url(absolute_url(self.metadata.url, link.get("href")))) is not None:
+                return found
+        for attribute in ("data-id", "id"):
+            if (value := (box.get(attribute) or "").strip()).isdigit():
+                return int(value)
+        return None
+
+    def is_foreign(self, box) -> bool:
+        return (named := self.named_id(box)) is not None and named != self.article_id
+
+    @cached_property
+    def _all_boxes(self) -> list:
+        """Every box on the page, in page order (an XPath pre-filter, then the exact test); and the parent of a
+        `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
+        root = self.sel.root
+        boxes = [el for el in _BOX_CANDIDATES(root) if is_box(el)]
+        bodies = elements_with_class(root, "story__content") + _ARTICLE_BODIES(root)
+        orphans = {el.getparent() for el in bodies if is_strong_body(el) and el.getparent() is not None
+                   and not any(is_box(a) for a in el.iterancestors())}
+        if not orphans:
+            return boxes
+        return [el for el in root.iter() if el in orphans or el in set(boxes)]  # page order
+
+    @cached_property
+    def _boxes(self) -> list:
+        """Every box on the page outside sidebars, in page order."""
+        return [el for el in self._all_boxes if not any(is_sidebar(a) for a in [el, *el.iterancestors()])]
+
+    @cached_property
+    def foreign_boxes(self) -> list:
+        """Boxes of other articles (teasers, rails, related boxes) anywhere on the page."""
+        return [el for el in self._all_boxes if self.is_foreign(el)]
+
+    @cached_property
+    def candidates(self) -> list:
+        """Boxes that may be the story: outside sidebars, naming no other article, inside no foreign box."""
+        inside = set(self._boxes)
+        return [box for box in self._boxes if not self.is_foreign(box)
+                and not any(a in inside and self.is_foreign(a) for a in box.iterancestors())]
+
+    # ---- the proof -------------------------------------------------------------------------------
+    @cached_property
+    def _proven(self) -> tuple:
+        """(story box, proof) or (None, None)."""
+        named = [box for box in self.candidates if self.named_id(box) == self.article_id]
+        if named and self.article_id is not None:
+            if len(named) == 1:
+                return named[0], "id"
+            return max(named, key=lambda box: (self._container_in(box) is not None, self._paragraph_text(box))), "id"
+        anonymous = [box for box in self.candidates if self.named_id(box) is None]
+        titles = {words(t) for t in self.metadata.page_titles()} - {()}
+        by_headline = [box for box in anonymous if words(self.headline_text(box)) in titles]
+        if by_headline:
+            return by_headline[0], "headline"
+        innermost = [box for box in anonymous if not any(box in b.iterancestors() for b in anonymous)]
+        if len(innermost) == 1 and (self._container_in(innermost[0]) is not None
+                                    or 2 * self._paragraph_text(innermost[0]) > self._main_column_paragraph_text):
+            return innermost[0], "position"
+        return None, None
+
+    def _paragraph_text(self, box) -> int:
+        """Characters of the paragraphs a box owns."""
+        return sum(len(text_of(p)) for p in box.iter("p") if owned_by(p, box))
+
+    @cached_property
+    def _main_column_paragraph_text(self) -> int:
+        return sum(len(text_of(p)) for p in self.sel.root.iter("p") if self.in_main_column(p))
+
+    @property
+    def story(self):
+        return self._proven[0]
+
+    @property
+    def proof(self) -> str | None:
+        """How the story box was proven: "id", "headline", "position"; None when no box was."""
+        return self._proven[1] if self.story is not None else None
+
+    def headline_text(self, box) -> str:
+        return next((text for el in headline_elements(box, owned_by) if (text := text_of(el))), "")
+
+    # ---- inside the story ------------------------------------------------------------------------
+    def _container_in(self, box):
+        return next(iter(body_containers(box, owned_by)), None)
 
     @cached_property
     def content(self):
-        """The body container (`story__content`) of the page's own story, or None."""
-        candidates = [el for el in elements_with_class(self.sel.root, "story__content")
-                      if not any(has_class(a, "story__content") for a in el.iterancestors())
-                      and owned_by(el, story_of(el))]
-        if not candidates:
+        """The body container of the proven story: a named one (`story__content`, `itemprop=articleBody`, a BEM
+        `*__content`/`*__body`), else the smallest element holding all the story's own paragraphs; None."""
+        if self.story is None:
             return None
-        wanted = str(self.article_id)
-        for el in candidates:  # the story whose data-id is the canonical id, when one says so
-            story = story_of(el)
-            if story is not None and story.get("data-id") == wanted:
-                return el
-        return max(candidates, key=lambda el: len(text_of(el)))
+        if (named := self._container_in(self.story)) is not None:
+            return named
+        paragraphs = [p for p in self.story.iter("p") if owned_by(p, self.story)
+                      and not any(is_header_element(a) or a.tag in ("figure", "header") for a in p.iterancestors())]
+        if not paragraphs:
+            return None
+        common = paragraphs[0].getparent()
+        while common is not self.story and not all(common in p.iterancestors() for p in paragraphs):
+            common = common.getparent()
+        return common
 
     @cached_property
-    def story(self):
-        """The story container: the `story` box holding the body, else the body's parent. With no body
-        container, the `story` box whose data-id is the article's, else the first one outside sidebars."""
-        if self.content is not None:
-            story = story_of(self.content)
-            return story if story is not None else self.content.getparent()
-        boxes = [el for el in elements_with_class(self.sel.root, "story")
-                 if not any(a.tag == "aside" or has_class(a, "story") for a in el.iterancestors())]
-        return next((el for el in boxes if el.get("data-id") == str(self.article_id)), boxes[0] if boxes else None)
+    def header(self) -> frozenset:
+        """The story's own headline, byline and time elements: never body text, even in a body-less layout."""
+        if self.story is None:
+            return frozenset()
+        found = self.story.xpath(f"{VOCABULARY_XPATH} | .//header")
+        return frozenset(el for el in found
+                         if (is_header_element(el) or el.tag == "header") and owned_by(el, self.story))
+
+    def outside_body(self, elements) -> list:
+        """Those of `elements` that belong to the story itself and sit outside its body container."""
+        content = self.content
+        return [el for el in elements if self.story is not None and owned_by(el, self.story)
+                and (content is None or (el is not content and content not in el.iterancestors()))]
 
     def header_elements(self, token: str) -> list:
         """Elements of class `token` that belong to the story itself, outside its body."""
         return self.outside_body(elements_with_class(self.story, token)) if self.story is not None else []
 
-    def outside_body(self, elements) -> list:
-        """Those of `elements` that belong to the story itself (no sidebar or other story between) and sit
-        outside its body."""
-        return [el for el in elements
-                if owned_by(el, self.story) and not any(has_class(a, "story__content") for a in el.iterancestors())]
+    # ---- the main column, for the generic extractor ----------------------------------------------
+    @cached_property
+    def _foreign_set(self) -> frozenset:
+        return frozenset(self.foreign_boxes)
+
+    def in_main_column(self, element) -> bool:
+        """Not in a sidebar, widget or navigation, nor in a box of another article."""
+        return not any(is_sidebar(a) or a in self._foreign_set for a in [element, *element.iterancestors()])
+
+    def main_column_html(self) -> str:
+        """The page without its sidebars, widgets, navigation, forms and boxes of other articles (a copy: the
+        page object keeps reading the original)."""
+        root = copy.deepcopy(self.sel.root)
+        # the same elements in the copy, found by their position in the tree
+        paths = {self.sel.root.getroottree().getpath(el) for el in self.foreign_boxes}
+        doomed = [el for el in root.iter() if isinstance(el.tag, str)
+                  and (is_sidebar(el) or el.tag in ("form", "header") or root.getroottree().getpath(el) in paths)]
+        for el in doomed:
+            drop(el)
+        return etree.tostring(root, encoding="unicode", method="html")
+
