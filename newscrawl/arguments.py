@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .urls import SITE_HOST, SITE_ROOT
 
-KNOWN = ("since", "until", "urls", "url_file", "refresh")
+KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive")
 # Passed to every spider by the tools that start it (scrapyd's job id): not the user's to get wrong.
 PASSED_BY_TOOLS = ("_job",)
 _YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -29,6 +29,7 @@ class CrawlArguments:
     until: date | None = None
     urls: tuple[str, ...] = ()
     refresh: bool = False
+    from_archive: bool = False  # re-extract every article of NEWSCRAWL_REPLAY (docs/ARCHIVES.md)
 
     @property
     def dated(self) -> bool:
@@ -90,4 +91,5 @@ def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
         raise BadArgument(f"-a since={since} is after -a until={until}")
     urls = read_urls(raw.get("urls"), raw.get("url_file"))
     refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
-    return CrawlArguments(since, until, urls, refresh)
+    from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
+    return CrawlArguments(since, until, urls, refresh, from_archive)

@@ -1,6 +1,6 @@
 """The browser: scrapy-playwright's Chromium, started on the first page that needs it, kept at home.
 
-`RenderDownloader` (used by newscrawl.mirror.MirrorDownloadHandler for `playwright` requests) builds the
+`RenderDownloader` (used by newscrawl.routing_handler.RoutingDownloadHandler for `playwright` requests) builds the
 scrapy-playwright handler on the first render only, so a crawl that renders nothing never starts Playwright or a
 browser. A render is bounded by NEWSCRAWL_RENDER_TIMEOUT; its page is closed whatever happens.
 
@@ -76,7 +76,8 @@ class BrowserIsolationAddon:
 
     def update_settings(self, settings):
         priority = settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0
-        direct = [] if settings.get("NEWSCRAWL_MIRROR") else settings.getlist("NEWSCRAWL_RENDER_HOSTS")
+        offline = settings.get("NEWSCRAWL_MIRROR") or settings.get("NEWSCRAWL_REPLAY")
+        direct = [] if offline else settings.getlist("NEWSCRAWL_RENDER_HOSTS")
         options = isolated_launch_options(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"),
                                           settings.get("NEWSCRAWL_BROWSER_WALL"), direct)
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority=priority)

@@ -19,12 +19,13 @@ NEWSPIDER_MODULE = "spiders"
 # Where the JSON-lines files (articles.jsonl, editorial_teasers.jsonl) and last_crawl.json are written.
 NEWSCRAWL_OUTPUT_DIR = "output"
 
-# Offline replay: a directory holding manifest.jsonl. When set, every request is answered from it
-# (a URL not listed answers 404) and no politeness delay applies. Empty: crawl the live site.
-NEWSCRAWL_MIRROR = ""
-
-# The download handler used for real downloads when no mirror is set.
+# Offline: every request answered from a mirror directory (manifest.jsonl), or from WARC files, globs or directories
+# (NEWSCRAWL_REPLAY; the capture nearest NEWSCRAWL_REPLAY_AT=YYYY-MM-DDTHH:MM:SS, else the latest); a URL not there
+# answers 404; no politeness delay. Both empty: the live site, downloaded by NEWSCRAWL_LIVE_DOWNLOAD_HANDLER.
+NEWSCRAWL_MIRROR, NEWSCRAWL_REPLAY, NEWSCRAWL_REPLAY_AT = "", "", ""
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+# Every download kept as WARC (docs/ARCHIVES.md) in this dir ("auto": <output dir>/warc live, none offline; "0": none).
+NEWSCRAWL_WARC_DIR, NEWSCRAWL_WARC_MAX_BYTES = "auto", 1_000_000_000
 
 # Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by -a since/until) ...
 NEWSCRAWL_FEEDS = [
@@ -165,11 +166,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # ---- components ------------------------------------------------------------------------------------
 
 DOWNLOAD_HANDLERS = {
-    "http": "newscrawl.mirror.MirrorDownloadHandler",
-    "https": "newscrawl.mirror.MirrorDownloadHandler",
+    "http": "newscrawl.routing_handler.RoutingDownloadHandler",
+    "https": "newscrawl.routing_handler.RoutingDownloadHandler",
 }
 ADDONS = {
-    "newscrawl.mirror.MirrorAddon": 0,
+    "newscrawl.offline.OfflineAddon": 0,
     # only with NEWSCRAWL_REDIS_URL: the Redis frontier, the shared budget and Retry-After (docs/SCALING.md)
     "newscrawl.distributed.DistributedAddon": 10,
     # after the mirror's: Chromium flags that keep the browser itself from calling home (newscrawl/browser.py)

@@ -18,10 +18,12 @@ PARSER_ERRORS = "newscrawl/parser_errors"  # /<exception>: pages whose parser ra
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 
-# ---- downloading (newscrawl/mirror.py, newscrawl/browser.py, newscrawl/backoff.py, newscrawl/truncation.py) --------
+# ---- downloading (newscrawl/routing_handler.py, newscrawl/browser.py, newscrawl/backoff.py, newscrawl/truncation.py) -
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
 PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
 MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
+REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archives (NEWSCRAWL_REPLAY)
+WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)

@@ -7,6 +7,8 @@ Arguments (all optional; read and checked by newscrawl/arguments.py; see README 
   -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
   -a refresh=1                             re-download articles the state store already holds (see
                                            newscrawl/incremental.py); only changed ones are emitted again
+  -a from_archive=1                        re-extract: every article captured in NEWSCRAWL_REPLAY, no discovery
+                                           (implies refresh: only changed articles are emitted, as new versions)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.agreement import FEED_BODIES_SEEN
+from newscrawl.archive.replay import load_archive
 from newscrawl.distributed import seed_once
 from newscrawl.extraction import (
     ParsedArticlePage,
@@ -64,7 +67,9 @@ class DawnSpider(scrapy.Spider):
     def __init__(self, **kwargs):
         super().__init__(**{name: value for name, value in kwargs.items() if name in PASSED_BY_TOOLS})
         self.arguments = self.parse_arguments(kwargs)
-        self.refresh = self.arguments.refresh
+        self.from_archive = self.arguments.from_archive
+        # re-extraction downloads (from the archive) what the store holds, and emits only what changed
+        self.refresh = self.arguments.refresh or self.from_archive
         self.explicit_urls = list(self.arguments.urls)
 
     @staticmethod
@@ -80,6 +85,10 @@ class DawnSpider(scrapy.Spider):
     async def start(self):
         if not seed_once(self.crawler):
             return  # distributed mode: another worker pushed the entries; this one takes work from the queue
+        if self.from_archive:
+            for url in self.archive_article_urls():
+                yield self._request(url, follow=False)
+            return
         if self.explicit_urls:
             for url in self.explicit_urls:
                 yield self._request(url, follow=False)
@@ -92,6 +101,16 @@ class DawnSpider(scrapy.Spider):
             yield self._request(url, follow=True)
         for url in self.archive_urls():
             yield self._request(url, follow=True)
+
+    def archive_article_urls(self) -> list[str]:
+        """-a from_archive: one URL per article id captured in the replayed WARC files."""
+        settings = self.crawler.settings
+        if not settings.get("NEWSCRAWL_REPLAY"):
+            raise ValueError("-a from_archive=1 needs -s NEWSCRAWL_REPLAY=WARC files, globs or directories")
+        archive = load_archive(settings.get("NEWSCRAWL_REPLAY"), settings.get("NEWSCRAWL_REPLAY_AT") or None)
+        urls = archive.article_urls()
+        self.logger.info("Re-extracting the %d articles captured in the archive", len(urls))
+        return urls
 
     def archive_urls(self) -> list[str]:
         """The date archives of each day of since..until, newest day first: a backfill cut short (a

@@ -42,7 +42,7 @@ def test_refresh_flag(value, expected):
 
 @pytest.mark.parametrize("raw, message", [
     ({"refresh": "maybe"}, "-a refresh='maybe': expected 1 or 0"),
-    ({"bogus": "1"}, "unknown argument -a bogus=...; the dawn spider takes: since, until, urls, url_file, refresh"),
+    ({"bogus": "1"}, "unknown argument -a bogus=...; the dawn spider takes: since, until, urls, url_file, refresh, from_archive"),
     ({"since": "2026-11-28"}, "after today (2026-11-27) in Pakistan"),
     ({"since": "2025-06-20", "until": "2025-06-19"}, "-a since=2025-06-20 is after -a until=2025-06-19"),
     ({"until": "19 June"}, "-a until='19 June': expected a date as YYYY-MM-DD"),

@@ -76,13 +76,13 @@ def test_the_wall_and_switches_are_added_to_any_launch_options():
 
     from newscrawl import settings as project_settings
     from newscrawl.browser import BrowserIsolationAddon
-    from newscrawl.mirror import MirrorAddon
+    from newscrawl.offline import OfflineAddon
 
     def launch_args(**overrides) -> list[str]:
         settings = Settings()
         settings.setmodule(project_settings, priority="project")
         settings.setdict(overrides, priority="cmdline")
-        MirrorAddon().update_settings(settings)
+        OfflineAddon().update_settings(settings)
         BrowserIsolationAddon().update_settings(settings)
         return settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["args"]
 
@@ -92,6 +92,7 @@ def test_the_wall_and_switches_are_added_to_any_launch_options():
     assert "--force-webrtc-ip-handling-policy=disable_non_proxied_udp" in live
     mirrored = launch_args(NEWSCRAWL_MIRROR="fixtures/site")
     assert "--proxy-bypass-list=<-loopback>" in mirrored  # offline: no host at all
+    assert "--proxy-bypass-list=<-loopback>" in launch_args(NEWSCRAWL_REPLAY="site.warc.gz")  # a WARC replay too
     given = launch_args(PLAYWRIGHT_LAUNCH_OPTIONS={"args": ["--proxy-server=http://proxy.example:3128"]})
     assert [a for a in given if a.startswith("--proxy")] == ["--proxy-server=http://proxy.example:3128"]
     assert "--disable-component-update" in given

@@ -46,13 +46,13 @@ def test_under_a_mirror_the_browser_resolves_no_name():
     from scrapy.settings import Settings
 
     from newscrawl import settings as project
-    from newscrawl.mirror import NO_NAME_RESOLVES, MirrorAddon
+    from newscrawl.offline import NO_NAME_RESOLVES, OfflineAddon
 
     offline = Settings({"PLAYWRIGHT_LAUNCH_OPTIONS": project.PLAYWRIGHT_LAUNCH_OPTIONS, "NEWSCRAWL_MIRROR": "x"})
-    MirrorAddon().update_settings(offline)
+    OfflineAddon().update_settings(offline)
     args = offline.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["args"]
     assert args == project.PLAYWRIGHT_LAUNCH_OPTIONS["args"] + [NO_NAME_RESOLVES]
     assert offline.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == "/usr/bin/chromium"
     live = Settings({"PLAYWRIGHT_LAUNCH_OPTIONS": project.PLAYWRIGHT_LAUNCH_OPTIONS})
-    MirrorAddon().update_settings(live)
+    OfflineAddon().update_settings(live)
     assert NO_NAME_RESOLVES not in live.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["args"]

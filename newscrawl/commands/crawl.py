@@ -41,7 +41,7 @@ class Command(ScrapyCrawlCommand):
             sys.exit(NOT_STARTED)
         try:
             self.check_before_start(spidercls, opts.spargs)
-        except ValueError as exc:  # BadArgument, MirrorError: the user's to fix
+        except ValueError as exc:  # BadArgument, MirrorError, ArchiveError: the user's to fix
             say(f"cannot start: {exc}")
             sys.exit(NOT_STARTED)
 
@@ -66,13 +66,14 @@ class Command(ScrapyCrawlCommand):
             say(f"exit {self.exitcode}: {EXIT_CODES[self.exitcode]}")
 
     def check_before_start(self, spidercls, spider_args: dict) -> None:
-        """What can be known wrong before a request is sent: the spider's arguments, the mirror."""
+        """What can be known wrong before a request is sent: the spider's arguments, the mirror or archives."""
         if parse_arguments := getattr(spidercls, "parse_arguments", None):
-            parse_arguments(spider_args)
-        if mirror := self.settings.get("NEWSCRAWL_MIRROR"):
-            from newscrawl.mirror import Mirror
+            arguments = parse_arguments(spider_args)
+            if getattr(arguments, "from_archive", False) and not self.settings.get("NEWSCRAWL_REPLAY"):
+                raise ValueError("-a from_archive=1 needs -s NEWSCRAWL_REPLAY=WARC files, globs or directories")
+        from newscrawl.offline import offline_source
 
-            Mirror(mirror)
+        offline_source(self.settings)  # MirrorError, ArchiveError; an archive is indexed here, once per process
 
     @staticmethod
     def collect_failure(started, failures: list) -> None:

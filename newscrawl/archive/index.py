@@ -1,0 +1,192 @@
+"""The capture index of WARC files: which www.dawn.com captures each file holds, and where.
+
+Built once when a replay starts, never scanned per request. Each WARC file gets a CDXJ-like index beside it,
+`<file>.cdxj`: a first line `!meta {"size": ..., "mtime_ns": ...}` naming the state of the WARC file it was
+built from, then one line per capture, `<key> <WARC-Date> {json}`. Freshness rule: the sidecar is used while
+the WARC file's size and modification time are the ones it names; otherwise (a file grown, rewritten or
+replaced) it is rebuilt. Files still `.open` are always indexed afresh and get no sidecar. Where the sidecar
+cannot be written (a read-only archive) the index is kept in memory for the run.
+
+Indexed: `response` and `revisit` records of www.dawn.com. Records of other hosts, requests, metadata and
+`WARC-Truncated` records (their payload is cut short; an article from them would be cut short too) are
+counted and left out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from ..urls import SITE_HOST, article_id_from_url, strip_query
+from .recorder import RENDERED_FIELD
+from .recovery import OPEN_SUFFIX
+
+logger = logging.getLogger(__name__)
+
+SIDECAR_SUFFIX = ".cdxj"
+INDEX_VERSION = 1
+
+
+def warc_time(value: str) -> datetime:
+    """A WARC-Date (or NEWSCRAWL_REPLAY_AT) as an aware datetime; no offset means UTC."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except (AttributeError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def capture_key(url: str) -> str:
+    """Captures of one page share a key: an article's id (any slug, any query string), else the URL itself."""
+    article_id = article_id_from_url(url)
+    return f"article:{article_id}" if article_id is not None else url.split("#", 1)[0]
+
+
+@dataclass(frozen=True)
+class Capture:
+    url: str
+    date: str  # WARC-Date, ISO 8601 UTC: sorts as time
+    type: str  # "response" or "revisit"
+    status: int | None
+    digest: str | None
+    file: str
+    offset: int
+    length: int
+    rendered: bool = False
+    refers_to_url: str | None = None
+    refers_to_date: str | None = None
+
+
+def _capture(record, file: Path, offset: int, length: int) -> Capture:
+    headers = record.rec_headers
+    http = record.http_headers
+    status = int(http.get_statuscode()) if http is not None and http.get_statuscode().isdigit() else None
+    return Capture(url=headers.get_header("WARC-Target-URI"), date=headers.get_header("WARC-Date") or "",
+                   type=record.rec_type, status=status, digest=headers.get_header("WARC-Payload-Digest"),
+                   file=str(file), offset=offset, length=length, rendered=bool(headers.get_header(RENDERED_FIELD)),
+                   refers_to_url=headers.get_header("WARC-Refers-To-Target-URI"),
+                   refers_to_date=headers.get_header("WARC-Refers-To-Date"))
+
+
+def scan_file(path: Path, counts: Counter) -> list[Capture]:
+    """Read every record of one WARC file (warcio), keeping the www.dawn.com captures."""
+    captures = []
+    with open(path, "rb") as file:
+        iterator = ArchiveIterator(file)
+        try:
+            for record in iterator:
+                kind = record.rec_type
+                if kind not in ("response", "revisit"):
+                    counts[f"other_records/{kind}"] += 1
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if (urlsplit(url).hostname or "").lower() != SITE_HOST:
+                    counts["other_host"] += 1
+                    continue
+                if record.rec_headers.get_header("WARC-Truncated"):
+                    counts["truncated"] += 1
+                    continue
+                captures.append(_capture(record, path, iterator.get_record_offset(), iterator.get_record_length()))
+        except Exception as exc:  # noqa: BLE001 - a damaged tail: keep what read back
+            if not path.name.endswith(OPEN_SUFFIX):
+                logger.warning("%s: unreadable after %d captures (%s: %s)", path, len(captures), type(exc).__name__, exc)
+            counts["damaged_files"] += 1
+    return captures
+
+
+def _stamp(path: Path) -> dict:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "version": INDEX_VERSION}
+
+
+def _read_sidecar(path: Path, sidecar: Path) -> list[Capture] | None:
+    try:
+        with open(sidecar, encoding="utf-8") as lines:
+            meta = next(lines)
+            if not meta.startswith("!meta ") or json.loads(meta[6:]) != _stamp(path):
+                return None
+            return [Capture(**json.loads(line.split(" ", 2)[2])) for line in lines]
+    except (OSError, ValueError, TypeError, IndexError, StopIteration):
+        return None
+
+
+def _write_sidecar(path: Path, sidecar: Path, captures: list[Capture]) -> None:
+    lines = [f"!meta {json.dumps(_stamp(path))}\n"]
+    lines += [f"{capture_key(c.url)} {c.date} {json.dumps(asdict(c), ensure_ascii=False)}\n" for c in captures]
+    temporary = sidecar.with_name(f".{sidecar.name}.{os.getpid()}")
+    try:
+        temporary.write_text("".join(lines), encoding="utf-8")
+        os.replace(temporary, sidecar)
+    except OSError as exc:
+        logger.info("%s: index kept in memory (%s)", sidecar, exc)
+
+
+def index_file(path: Path, counts: Counter) -> list[Capture]:
+    """The captures of one WARC file, from its fresh sidecar index or by reading the file (then cached)."""
+    if path.name.endswith(OPEN_SUFFIX):
+        return scan_file(path, counts)
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    captures = _read_sidecar(path, sidecar)
+    if captures is not None:
+        counts["sidecar_reused"] += 1
+        return captures
+    captures = scan_file(path, counts)
+    counts["files_indexed"] += 1
+    _write_sidecar(path, sidecar, captures)
+    return captures
+
+
+class CaptureIndex:
+    """Captures by key across all files; chooses the capture that answers a URL."""
+
+    def __init__(self, files: list[Path]):
+        self.counts: Counter = Counter()
+        self.by_key: dict[str, list[Capture]] = defaultdict(list)
+        for path in files:
+            for capture in index_file(path, self.counts):
+                self.by_key[capture_key(capture.url)].append(capture)
+        for captures in self.by_key.values():
+            captures.sort(key=lambda c: warc_time(c.date))
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self.by_key.values())
+
+    def captures(self, url: str) -> list[Capture]:
+        return self.by_key.get(capture_key(url)) or self.by_key.get(capture_key(strip_query(url))) or []
+
+    def choose(self, url: str, rendered: bool = False, at: datetime | None = None) -> Capture | None:
+        """The latest capture of the URL (plain or rendered), or the one nearest `at` (the later one on a tie)."""
+        candidates = [c for c in self.captures(url) if c.rendered == rendered]
+        if not candidates:
+            return None
+        if at is None:
+            return candidates[-1]
+        return min(reversed(candidates), key=lambda c: abs(warc_time(c.date) - at))
+
+    def original(self, revisit: Capture) -> Capture | None:
+        """The response a revisit record points to: its target URL and date, else the same digest."""
+        candidates = [c for c in self.captures(revisit.refers_to_url or revisit.url) if c.type == "response"]
+        for capture in reversed(candidates):
+            if capture.url == revisit.refers_to_url and capture.date == revisit.refers_to_date:
+                return capture
+        same_digest = [c for c in candidates if c.digest == revisit.digest
+                       and warc_time(c.date) <= warc_time(revisit.date)]
+        return same_digest[-1] if same_digest else None
+
+    def article_urls(self) -> list[str]:
+        """One URL per article id with a plain capture of the page (not a 404 or other error answer): the URL
+        of its latest such capture."""
+        urls = []
+        for key, captures in sorted(self.by_key.items()):
+            pages = [c for c in captures if not c.rendered and (c.status is None or c.status < 400)]
+            if key.startswith("article:") and pages:
+                urls.append(pages[-1].url)
+        return urls

@@ -1,0 +1,82 @@
+"""The offline site served by a real HTTP server on 127.0.0.1, for live-style crawls.
+
+`LocalSite` serves fixtures/site (or any mirror directory) over HTTP, with each manifest entry's status and
+headers plus headers a real server sends (Server, Date, Content-Length, a test marker); unlisted paths answer
+404. `MappedDownloadHandler`, set as NEWSCRAWL_LIVE_DOWNLOAD_HANDLER, maps https://www.dawn.com/... onto that
+server (setting TEST_SITE_ADDRESS=127.0.0.1:PORT) with Scrapy's own HTTP/1.1 handler, and gives the response
+back under the www.dawn.com URL: the crawl is a live one in every other respect.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+
+from newscrawl.mirror import Mirror
+
+MARKER = ("X-Served-By", "newscrawl-test-site")
+
+
+class LocalSite:
+    """A ThreadingHTTPServer on a free port of 127.0.0.1 answering from a mirror; counts the requests it got."""
+
+    def __init__(self, directory: Path, delay: float = 0.0):
+        self.mirror = Mirror(directory)
+        self.requests: list[str] = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802 - http.server's name
+                url = f"https://www.dawn.com{self.path}"
+                site.requests.append(url)
+                if delay:
+                    time.sleep(delay)
+                status, headers, body = site.mirror.answer(url)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header(*MARKER)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> LocalSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+class MappedDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, with www.dawn.com mapped onto TEST_SITE_ADDRESS (plain HTTP)."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.address = crawler.settings.get("TEST_SITE_ADDRESS")
+
+    async def download_request(self, request):
+        parts = urlsplit(request.url)
+        local = parts._replace(scheme="http", netloc=self.address).geturl()
+        response = await super().download_request(request.replace(url=local))
+        return response.replace(url=request.url, request=request)
