@@ -104,8 +104,8 @@ def main() -> None:
 
         cpu = {"recording": [], "not_recording": []}
         with LocalSite(SITE) as site:
-            live = {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.local_site.MappedDownloadHandler",
-                    "TEST_SITE_ADDRESS": site.address, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0,
+            live = {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
+                    "NEWSCRAWL_TEST_SITE_PORT": site.port, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0,
                     "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
             for n in range(args.repeat):
                 _, seconds = crawl(work / f"rec{n}", {**live, "NEWSCRAWL_WARC_DIR": work / f"rec{n}" / "warc"})

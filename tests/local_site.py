@@ -2,9 +2,9 @@
 
 `LocalSite` serves fixtures/site (or any mirror directory) over HTTP, with each manifest entry's status and
 headers plus headers a real server sends (Server, Date, Content-Length, a test marker); unlisted paths answer
-404. `MappedDownloadHandler`, set as NEWSCRAWL_LIVE_DOWNLOAD_HANDLER, maps https://www.dawn.com/... onto that
-server (setting TEST_SITE_ADDRESS=127.0.0.1:PORT) with Scrapy's own HTTP/1.1 handler, and gives the response
-back under the www.dawn.com URL: the crawl is a live one in every other respect.
+404. `tests.generated_site.LocalSiteHandler`, set as NEWSCRAWL_LIVE_DOWNLOAD_HANDLER, maps
+https://www.dawn.com/... onto that server (setting NEWSCRAWL_TEST_SITE_PORT=site.port) with Scrapy's own HTTP/1.1
+handler, and gives the response back under the www.dawn.com URL: the crawl is a live one in every other respect.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import http.server
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 from newscrawl.mirror import Mirror
 
@@ -55,8 +52,12 @@ class LocalSite:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
     def address(self) -> str:
-        return f"127.0.0.1:{self.server.server_address[1]}"
+        return f"127.0.0.1:{self.port}"
 
     def __enter__(self) -> LocalSite:
         self.thread.start()
@@ -67,16 +68,3 @@ class LocalSite:
         self.server.server_close()
         self.thread.join(timeout=10)
 
-
-class MappedDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, with www.dawn.com mapped onto TEST_SITE_ADDRESS (plain HTTP)."""
-
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.address = crawler.settings.get("TEST_SITE_ADDRESS")
-
-    async def download_request(self, request):
-        parts = urlsplit(request.url)
-        local = parts._replace(scheme="http", netloc=self.address).geturl()
-        response = await super().download_request(request.replace(url=local))
-        return response.replace(url=request.url, request=request)

@@ -59,7 +59,7 @@ def test_sigkill_during_a_recording_crawl(tmp_path):
     out = tmp_path / "out"
     settings = live_settings(None, NEWSCRAWL_WARC_DIR=warc_dir, CONCURRENT_REQUESTS="1")
     with LocalSite(SITE, delay=0.05) as site:
-        settings["TEST_SITE_ADDRESS"] = site.address
+        settings["NEWSCRAWL_TEST_SITE_PORT"] = site.port
         command = [sys.executable, "-m", "scrapy", "crawl", "dawn", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
                    "-s", f"NEWSCRAWL_STATE={out / 'state.sqlite'}", "-s", "NEWSCRAWL_SUMMARY=0",
                    *[f"-s{name}={value}" for name, value in settings.items()]]

@@ -23,8 +23,8 @@ MAX_BYTES = 300_000  # small, so that the first crawl rotates its files
 
 
 def live_settings(site: LocalSite | None, **more) -> dict:
-    return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.local_site.MappedDownloadHandler",
-            "TEST_SITE_ADDRESS": site.address if site else "", "NEWSCRAWL_RENDER": "0", "DOWNLOAD_DELAY": "0",
+    return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
+            "NEWSCRAWL_TEST_SITE_PORT": site.port if site else 0, "NEWSCRAWL_RENDER": "0", "DOWNLOAD_DELAY": "0",
             "AUTOTHROTTLE_ENABLED": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "8", **more}
 
 

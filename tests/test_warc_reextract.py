@@ -73,7 +73,7 @@ def test_reextraction_after_a_parser_change_emits_exactly_the_changed_articles(p
 
 def test_from_archive_needs_an_archive(tmp_path):
     result = run_crawl(tmp_path / "out", "-a", "from_archive=1", mirror=None,
-                       settings={"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.local_site.MappedDownloadHandler"})
+                       settings={"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler"})
     assert "needs -s NEWSCRAWL_REPLAY" in result.log
     assert result.articles == []
 
