@@ -149,6 +149,10 @@ class DawnSpider(scrapy.Spider):
         finally:
             for reason, count in skipped.items():
                 self.crawler.stats.inc_value(f"{SKIPPED_ENTRIES}/{reason}", count)
+            # Scrapy's cached Selector and its response refer to each other, a cycle only the garbage collector
+            # frees: parsed trees (each several times its page) piled up between collections. Parsed: cut it.
+            if (selector := getattr(response, "_cached_selector", None)) is not None:
+                selector.response = None
         yield from results
 
     def _route(self, response, follow: bool, skipped: Counter):
