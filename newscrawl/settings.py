@@ -197,6 +197,11 @@ SCHEDULER = "newscrawl.incremental.StateResumeScheduler"
 DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
+# Scrapy starts CONCURRENT_ITEMS asyncio workers for every response (default 100), for the one or two items a page
+# yields; every pipeline here is synchronous CPU work, so there is nothing to overlap and the workers were a tenth of
+# an offline crawl's time (docs/PERFORMANCE.md). 4, not 1: Scrapy's queue holds twice the workers, and with one
+# the spider's output would wait on it after every second item (measured slower).
+CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
     "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
     "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/drift.py)
