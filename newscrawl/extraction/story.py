@@ -30,7 +30,7 @@ from lxml import etree
 from parsel import Selector
 
 from ..urls import absolute_url, article_id_from_url
-from .html import class_test, class_tokens, compiled_xpath, drop, elements_with_class, has_class, text_of
+from .html import drop, elements_with_class, has_class, page_index, text_of
 from .metadata import PageMetadata
 from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
 
@@ -38,21 +38,23 @@ ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "Opinion
 # Never the page's story, nor part of its main column: sidebars, widgets, navigation.
 SIDEBAR_TAGS = frozenset({"aside", "nav", "footer"})
 _WORDS = re.compile(r"\w+", re.UNICODE)
-_BOX_CANDIDATES = compiled_xpath(f"//article | //*[@itemtype] | //@class[{class_test('story', '.')}]/..")
-_ARTICLE_BODIES = compiled_xpath("//@itemprop[contains(., 'articleBody')]/..")
 
 
 def is_sidebar(element) -> bool:
-    return element.tag in SIDEBAR_TAGS or any(t.startswith("widget") or "sidebar" in t for t in class_tokens(element))
+    if element.tag in SIDEBAR_TAGS:
+        return True
+    classes = element.get("class")  # a cheap test first: most elements name no widget nor sidebar
+    return bool(classes) and ("widget" in classes or "sidebar" in classes) and any(
+        t.startswith("widget") or "sidebar" in t for t in classes.split())
 
 
 def is_box(element) -> bool:
     """A story-like box: Dawn's `story` block, an `<article>`, a schema.org article item."""
-    if not isinstance(element.tag, str):
-        return False
-    itemtype = element.get("itemtype") or ""
-    return (element.tag == "article" or has_class(element, "story")
-            or any(itemtype.rstrip("/").endswith("/" + t) for t in ARTICLE_ITEM_TYPES))
+    if element.tag == "article" or has_class(element, "story"):
+        return True
+    itemtype = element.get("itemtype")
+    return bool(itemtype) and isinstance(element.tag, str) and any(
+        itemtype.rstrip("/").endswith("/" + t) for t in ARTICLE_ITEM_TYPES)
 
 
 def is_strong_body(element) -> bool:
@@ -118,12 +120,12 @@ class StoryLocator:
 
     @cached_property
     def _all_boxes(self) -> list:
-        """Every box on the page, in page order (an XPath pre-filter, then the exact test); and the parent of a
-        `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
+        """Every box on the page, in page order (the page walk finds them; the exact test here); and the parent of
+        a `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
         root = self.sel.root
-        boxes = [el for el in _BOX_CANDIDATES(root) if is_box(el)]
-        bodies = elements_with_class(root, "story__content") + _ARTICLE_BODIES(root)
-        orphans = {el.getparent() for el in bodies if is_strong_body(el) and el.getparent() is not None
+        index = page_index(root)
+        boxes = [el for el in index.elements if is_box(el)]
+        orphans = {el.getparent() for el in index.elements if is_strong_body(el) and el.getparent() is not None
                    and not any(is_box(a) for a in el.iterancestors())}
         if not orphans:
             return boxes

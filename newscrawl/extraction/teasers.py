@@ -142,8 +142,16 @@ _SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}'
 def _teaser_boxes_near(heading) -> list[tuple]:
     """(box, its blocks) of the teaser boxes of the nearest ancestor of a heading that holds any. A teaser box is
     a `story` box with a `story__title` and no article body (`story__content`) of its own."""
-    for ancestor in heading.iterancestors():
-        boxes = [(story, blocks) for story in elements_with_class(ancestor, "story")
+    levels = {ancestor: n for n, ancestor in enumerate(heading.iterancestors())}  # 0: the heading's parent
+    by_level: dict[int, list] = {}  # the nearest ancestor of the heading holding a story box: its level -> boxes
+    for story in elements_with_class(heading.getroottree().getroot(), "story"):  # the page's, found once
+        node = story.getparent()
+        while node is not None and node not in levels:
+            node = node.getparent()
+        if node is not None:
+            by_level.setdefault(levels[node], []).append(story)
+    for level in sorted(by_level):  # the nearest first; a box's blocks are read only when it is a candidate
+        boxes = [(story, blocks) for story in by_level[level]
                  if (blocks := blocks_of(story))["story__title"] and not blocks["story__content"]]
         if boxes:
             return boxes

@@ -10,8 +10,10 @@ story never lends it a headline, a byline or a time.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from .boxes import time_of
-from .html import class_tokens, has_class, text_of
+from .html import class_tokens, compiled_xpath, has_class, text_of
 from .text import clean, iso_datetime
 
 # BEM element names (the part after the last "__", modifiers cut) that mean the same in any block
@@ -67,10 +69,19 @@ def _in_body(element, box) -> bool:
     return False
 
 
+# box -> {(owned_by, xpath): its own elements}: each box's vocabulary is looked up by several fields (headline,
+# bylines, times, keywords) and by the story locator, so it is found once per box, while the page lives
+_own_elements: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def own_elements(box, owned_by, test, xpath: str = VOCABULARY_XPATH) -> list:
     """Elements of the box (among those `xpath` finds) passing `test`, owned by it, outside its body container,
     in page order."""
-    return [el for el in box.xpath(xpath) if test(el) and owned_by(el, box) and not _in_body(el, box)]
+    found = _own_elements.setdefault(box, {})
+    key = (owned_by, xpath)
+    if key not in found:
+        found[key] = [el for el in compiled_xpath(xpath)(box) if owned_by(el, box) and not _in_body(el, box)]
+    return [el for el in found[key] if test(el)]
 
 
 def headline_elements(box, owned_by) -> list:
