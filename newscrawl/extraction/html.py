@@ -123,12 +123,11 @@ class PageIndex:
 
     def __init__(self, root):
         self.elements = _PAGE_WALK(root)
-        self.tokens = {el: class_tokens(el) for el in self.elements}
         self._with_class: dict[str, list] = {}
 
     def with_class(self, token: str) -> list:
         if token not in self._with_class:
-            self._with_class[token] = [el for el in self.elements if token in self.tokens[el]]
+            self._with_class[token] = [el for el in self.elements if has_class(el, token)]
         return self._with_class[token]
 
 

@@ -90,6 +90,7 @@ class StoryLocator:
         self.metadata = metadata
         self.article_id = metadata.article_id
         self._named: dict = {}  # box -> the article id it names (named_id), read once
+        self._in_sidebar: dict = {}  # element -> whether it is, or is inside, a sidebar (in_sidebar)
 
     # ---- which boxes name which article ----------------------------------------------------------
     def named_id(self, box) -> int | None:
@@ -134,7 +135,19 @@ class StoryLocator:
     @cached_property
     def _boxes(self) -> list:
         """Every box on the page outside sidebars, in page order."""
-        return [el for el in self._all_boxes if not any(is_sidebar(a) for a in [el, *el.iterancestors()])]
+        return [el for el in self._all_boxes if not self.in_sidebar(el)]
+
+    def in_sidebar(self, element) -> bool:
+        """The element is, or is inside, a sidebar. Each element of the page is tested once: boxes share most
+        of their ancestors."""
+        chain, node = [], element
+        while node is not None and node not in self._in_sidebar:
+            chain.append(node)
+            node = node.getparent()
+        inside = self._in_sidebar[node] if node is not None else False
+        for node in reversed(chain):  # from the outermost down
+            inside = self._in_sidebar[node] = inside or is_sidebar(node)
+        return self._in_sidebar[element]
 
     @cached_property
     def foreign_boxes(self) -> list:
@@ -235,7 +248,8 @@ class StoryLocator:
 
     def in_main_column(self, element) -> bool:
         """Not in a sidebar, widget or navigation, nor in a box of another article."""
-        return not any(is_sidebar(a) or a in self._foreign_set for a in [element, *element.iterancestors()])
+        return not self.in_sidebar(element) and not any(a in self._foreign_set
+                                                        for a in [element, *element.iterancestors()])
 
     def main_column_html(self) -> str:
         """The page without its sidebars, widgets, navigation, forms and boxes of other articles (a copy: the
