@@ -32,7 +32,8 @@ from parsel import Selector
 from ..urls import absolute_url, article_id_from_url
 from .html import drop, elements_with_class, has_class, page_index, text_of
 from .metadata import PageMetadata
-from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
+from .vocabulary import (body_containers, headline_elements, is_body_container, is_header_element, own_elements,
+                         vocabulary_elements)
 
 ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
 # Never the page's story, nor part of its main column: sidebars, widgets, navigation.
@@ -100,7 +101,27 @@ class StoryLocator:
             self._named[box] = self._read_named_id(box)
         return self._named[box]
 
+    @cached_property
+    def _story_titles(self) -> dict:
+        """box -> its own `story__title`s (owned, outside its body), in page order: for every box at once, from the
+        page index (the titles, and each one's ancestors up to its box)."""
+        boxes = set(self._all_boxes)
+        titles: dict = {}
+        for title in page_index(self.sel.root).with_class("story__title"):
+            node = title.getparent()
+            while node is not None and node not in boxes and not (is_box(node) or is_sidebar(node)
+                                                                   or is_body_container(node)):
+                node = node.getparent()
+            if node in boxes:
+                titles.setdefault(node, []).append(title)
+        return titles
+
     def _read_named_id(self, box) -> int | None:
+        # Dawn's own headline, `story__title`, ranks first among a box's headlines: when one of its links names an
+        # article, that is the answer of the whole search below, found without walking the box
+        for link in (a for title in self._story_titles.get(box, ()) for a in title.iter("a")):
+            if (found := article_id_from_url(absolute_url(self.metadata.url, link.get("href")))) is not None:
+                return found
         headings = (headline_elements(box, owned_by)
                     or own_elements(box, owned_by, lambda el: True, ".//h2 | .//h3 | .//h4")[:1])
         links = [a for el in headings for a in el.iter("a")]
@@ -227,9 +248,9 @@ class StoryLocator:
         """The story's own headline, byline and time elements: never body text, even in a body-less layout."""
         if self.story is None:
             return frozenset()
-        found = self.story.xpath(f"{VOCABULARY_XPATH} | .//header")
-        return frozenset(el for el in found
-                         if (is_header_element(el) or el.tag == "header") and owned_by(el, self.story))
+        found = [*vocabulary_elements(self.story), *self.story.iter("header")]
+        return frozenset(el for el in found if el is not self.story
+                         and (el.tag == "header" or is_header_element(el)) and owned_by(el, self.story))
 
     def outside_body(self, elements) -> list:
         """Those of `elements` that belong to the story itself and sit outside its body container."""

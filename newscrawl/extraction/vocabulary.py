@@ -69,18 +69,26 @@ def _in_body(element, box) -> bool:
     return False
 
 
-# box -> {(owned_by, xpath): its own elements}: each box's vocabulary is looked up by several fields (headline,
+# box -> {xpath or (owned_by, xpath): elements}: each box's vocabulary is looked up by several fields (headline,
 # bylines, times, keywords) and by the story locator, so it is found once per box, while the page lives
-_own_elements: WeakKeyDictionary = WeakKeyDictionary()
+_found_in: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def vocabulary_elements(box, xpath: str = VOCABULARY_XPATH) -> list:
+    """Every element of the box `xpath` finds (by default every element a vocabulary can name), in page order."""
+    found = _found_in.setdefault(box, {})
+    if xpath not in found:
+        found[xpath] = compiled_xpath(xpath)(box)
+    return found[xpath]
 
 
 def own_elements(box, owned_by, test, xpath: str = VOCABULARY_XPATH) -> list:
     """Elements of the box (among those `xpath` finds) passing `test`, owned by it, outside its body container,
     in page order."""
-    found = _own_elements.setdefault(box, {})
+    found = _found_in.setdefault(box, {})
     key = (owned_by, xpath)
     if key not in found:
-        found[key] = [el for el in compiled_xpath(xpath)(box) if owned_by(el, box) and not _in_body(el, box)]
+        found[key] = [el for el in vocabulary_elements(box, xpath) if owned_by(el, box) and not _in_body(el, box)]
     return [el for el in found[key] if test(el)]
 
 
