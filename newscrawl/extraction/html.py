@@ -123,11 +123,13 @@ class PageIndex:
 
     def __init__(self, root):
         self.elements = _PAGE_WALK(root)
+        self._classes = [(el, el.get("class") or "") for el in self.elements]
         self._with_class: dict[str, list] = {}
 
     def with_class(self, token: str) -> list:
-        if token not in self._with_class:
-            self._with_class[token] = [el for el in self.elements if has_class(el, token)]
+        if token not in self._with_class:  # as has_class, inline: it runs on every element found
+            self._with_class[token] = [el for el, classes in self._classes
+                                       if token in classes and token in classes.split()]
         return self._with_class[token]
 
 
