@@ -19,8 +19,15 @@ from .text import clean
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
-def class_tokens(element) -> set[str]:
-    return set((element.get("class") or "").split())
+def class_tokens(element) -> frozenset[str]:
+    return tokens_of(element.get("class") or "")
+
+
+@lru_cache(maxsize=8192)
+def tokens_of(classes: str) -> frozenset[str]:
+    """The tokens of a class string. Pages repeat the same few hundred class strings (one template), so each
+    is split once per process (the cache holds strings only, never a page)."""
+    return frozenset(classes.split())
 
 
 def has_class(element, token: str) -> bool:

@@ -10,6 +10,7 @@ story never lends it a headline, a byline or a time.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from .boxes import time_of
@@ -25,11 +26,16 @@ BODY_ELEMENTS = frozenset({"content", "body", "text"})
 VOCABULARY_XPATH = ".//h1 | .//time | .//a[@rel] | .//*[@itemprop] | .//*[contains(@class, '__')]"
 
 
-def bem_elements(element) -> set[str]:
+def bem_elements(element) -> frozenset[str]:
     """The BEM element names of an element's classes: `post__title` -> title, `media__item--wide` -> item."""
-    if "__" not in (element.get("class") or ""):
-        return set()
-    return {token.split("__")[-1].split("--")[0] for token in class_tokens(element) if "__" in token}
+    classes = element.get("class")
+    return _bem_elements_of(classes) if classes and "__" in classes else frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _bem_elements_of(classes: str) -> frozenset[str]:
+    # a page repeats a few hundred class strings (one template): each is read once per process
+    return frozenset(token.split("__")[-1].split("--")[0] for token in classes.split() if "__" in token)
 
 
 def itemprop(element) -> set[str]:
