@@ -46,6 +46,9 @@ def text_of(element) -> str:
 
     A walk with its own stack, not recursion: a hostile page nests elements thousands deep.
     """
+    if not len(element):  # no child (a link, a time, most paragraphs): its own text is all of it
+        tag = element.tag
+        return clean(element.text) if isinstance(tag, str) and tag not in INVISIBLE_TAGS else ""
     parts: list[str] = []
     # (node, entering): entering adds the node's text and schedules its children; leaving adds what follows it
     stack: list[tuple[object, bool]] = [(element, True)]

@@ -146,8 +146,11 @@ class StoryLocator:
         a `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
         root = self.sel.root
         index = page_index(root)
-        boxes = [el for el in index.elements if is_box(el)]
-        orphans = {el.getparent() for el in index.elements if is_strong_body(el) and el.getparent() is not None
+        stories = set(index.with_class("story"))  # the same list the sidebar reads
+        boxes = [el for el in index.elements if el in stories or el.tag == "article" or is_box(el)]
+        bodies = index.with_class("story__content") + [el for el in index.elements if el.get("itemprop")
+                                                       and "articleBody" in el.get("itemprop").split()]
+        orphans = {el.getparent() for el in bodies if el.getparent() is not None
                    and not any(is_box(a) for a in el.iterancestors())}
         if not orphans:
             return boxes
