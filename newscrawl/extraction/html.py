@@ -139,7 +139,7 @@ class PageIndex:
     def with_class(self, token: str) -> list:
         if token not in self._with_class:  # as has_class, inline: it runs on every element found
             self._with_class[token] = [el for el, classes in self._classes
-                                       if token in classes and token in classes.split()]
+                                       if token in classes and token in tokens_of(classes)]
         return self._with_class[token]
 
 
@@ -172,7 +172,9 @@ def elements_with_class(root, token: str) -> list:
         if root.getparent() is None:
             return list(found)
         return [el for el in found if is_inside(el, root)]
-    return compiled_xpath(f"descendant::*/@class[{class_test(token, '.')}]/..")(root)
+    class_test(token)  # refuses a string that is no class token
+    candidates = compiled_xpath(f"descendant::*/@class[contains(., '{token}')]/..")(root)
+    return [el for el in candidates if has_class(el, token)]
 
 
 def drop(element) -> None:

@@ -147,7 +147,9 @@ class StoryLocator:
         root = self.sel.root
         index = page_index(root)
         stories = set(index.with_class("story"))  # the same list the sidebar reads
-        boxes = [el for el in index.elements if el in stories or el.tag == "article" or is_box(el)]
+        # is_box, knowing which are `story` blocks: else an <article>, else a schema.org article item
+        boxes = [el for el in index.elements if el in stories or el.tag == "article" or (el.get("itemtype")
+                                                                                          and is_box(el))]
         bodies = index.with_class("story__content") + [el for el in index.elements if el.get("itemprop")
                                                        and "articleBody" in el.get("itemprop").split()]
         orphans = {el.getparent() for el in bodies if el.getparent() is not None
