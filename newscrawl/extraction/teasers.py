@@ -147,14 +147,19 @@ _SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}'
 def _teaser_boxes_near(heading) -> list[tuple]:
     """(box, its blocks) of the teaser boxes of the nearest ancestor of a heading that holds any. A teaser box is
     a `story` box with a `story__title` and no article body (`story__content`) of its own."""
-    levels = {ancestor: n for n, ancestor in enumerate(heading.iterancestors())}  # 0: the heading's parent
-    by_level: dict[int, list] = {}  # the nearest ancestor of the heading holding a story box: its level -> boxes
+    # element -> the level of the nearest ancestor of the heading holding it (0: the heading's parent); stories
+    # share their ancestors, so each is looked at once
+    levels: dict = {ancestor: n for n, ancestor in enumerate(heading.iterancestors())}
+    by_level: dict[int, list] = {}  # level -> the story boxes there
     for story in elements_with_class(heading.getroottree().getroot(), "story"):  # the page's, found once
-        node = story.getparent()
+        chain, node = [], story.getparent()
         while node is not None and node not in levels:
+            chain.append(node)
             node = node.getparent()
-        if node is not None:
-            by_level.setdefault(levels[node], []).append(story)
+        level = levels[node] if node is not None else None
+        levels.update(dict.fromkeys(chain, level))
+        if level is not None:
+            by_level.setdefault(level, []).append(story)
     for level in sorted(by_level):  # the nearest first; a box's blocks are read only when it is a candidate
         boxes = [(story, blocks) for story in by_level[level]
                  if (blocks := blocks_of(story))["story__title"] and not blocks["story__content"]]
