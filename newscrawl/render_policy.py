@@ -85,13 +85,18 @@ class RenderPolicy:
         self.crawler = crawler
         self.stats = crawler.stats
         self.enabled = settings.getbool("NEWSCRAWL_RENDER")
-        self.patterns = [re.compile(p) for p in settings.getlist("NEWSCRAWL_RENDER_PATTERNS") if p.strip()]
+        self.pattern_texts = tuple(p for p in settings.getlist("NEWSCRAWL_RENDER_PATTERNS") if p.strip())
+        self.patterns = [re.compile(p) for p in self.pattern_texts]
         self.wait_ms = settings.getfloat("NEWSCRAWL_RENDER_WAIT") * 1000
         # below the whole-render bound, so a slow navigation fails inside scrapy-playwright, which closes its page
         self.navigation_ms = settings.getfloat("NEWSCRAWL_RENDER_TIMEOUT") * 800
 
+    @staticmethod
+    def rendered(response) -> bool:
+        return bool(response.meta.get("playwright"))
+
     def reasons(self, response, kind: str, article_page=None) -> list[str]:
-        if response.meta.get("playwright"):
+        if self.rendered(response):
             return []  # already rendered: parse what the browser gave
         return render_reasons(response.selector, response.url, kind, self.patterns, article_page)
 

@@ -30,52 +30,13 @@ from lxml import etree
 from parsel import Selector
 
 from ..urls import absolute_url, article_id_from_url
-from .html import drop, elements_with_class, has_class, page_index, text_of
+from .html import drop, elements_with_class, page_index, text_of
 from .metadata import PageMetadata
+from .ownership import is_box, is_sidebar, owned_by
 from .vocabulary import (body_containers, headline_elements, is_body_container, is_header_element, own_elements,
                          vocabulary_elements)
 
-ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
-# Never the page's story, nor part of its main column: sidebars, widgets, navigation.
-SIDEBAR_TAGS = frozenset({"aside", "nav", "footer"})
 _WORDS = re.compile(r"\w+", re.UNICODE)
-
-
-def is_sidebar(element) -> bool:
-    if element.tag in SIDEBAR_TAGS:
-        return True
-    classes = element.get("class")  # a cheap test first: most elements name no widget nor sidebar
-    return bool(classes) and ("widget" in classes or "sidebar" in classes) and any(
-        t.startswith("widget") or "sidebar" in t for t in classes.split())
-
-
-def is_box(element) -> bool:
-    """A story-like box: Dawn's `story` block, an `<article>`, a schema.org article item."""
-    if element.tag == "article" or has_class(element, "story"):
-        return True
-    itemtype = element.get("itemtype")
-    return bool(itemtype) and isinstance(element.tag, str) and any(
-        itemtype.rstrip("/").endswith("/" + t) for t in ARTICLE_ITEM_TYPES)
-
-
-def is_strong_body(element) -> bool:
-    """A body container whose name no other block uses: Dawn's `story__content`, schema.org's `articleBody`."""
-    return has_class(element, "story__content") or "articleBody" in (element.get("itemprop") or "").split()
-
-
-def owned_by(element, box) -> bool:
-    """True when no other box, sidebar or widget sits between `element` and `box`."""
-    node = element.getparent()
-    while node is not None and node is not box:
-        if is_box(node) or is_sidebar(node):
-            return False
-        node = node.getparent()
-    return node is box
-
-
-def story_of(element):
-    """The nearest Dawn `story` box around an element, or None (the layout signature asks it)."""
-    return next((a for a in element.iterancestors() if has_class(a, "story")), None)
 
 
 def words(text: str | None) -> tuple[str, ...]:
@@ -103,8 +64,7 @@ class StoryLocator:
 
     @cached_property
     def _story_titles(self) -> dict:
-        """box -> its own `story__title`s (owned, outside its body), in page order: for every box at once, from the
-        page index (the titles, and each one's ancestors up to its box)."""
+        """box -> its own `story__title`s (owned, outside its body), in page order: for all boxes at once."""
         boxes = set(self._all_boxes)
         titles: dict = {}
         for title in page_index(self.sel.root).with_class("story__title"):
@@ -164,8 +124,7 @@ class StoryLocator:
         return [el for el in self._all_boxes if not self.in_sidebar(el)]
 
     def in_sidebar(self, element) -> bool:
-        """The element is, or is inside, a sidebar. Each element of the page is tested once: boxes share most
-        of their ancestors."""
+        """The element is, or is inside, a sidebar (each element tested once: boxes share their ancestors)."""
         chain, node = [], element
         while node is not None and node not in self._in_sidebar:
             chain.append(node)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from .boxes import time_of
-from .html import class_tokens, compiled_xpath, has_class, text_of
+from .html import compiled_xpath, has_class, text_of
 from .text import clean, iso_datetime
 
 # BEM element names (the part after the last "__", modifiers cut) that mean the same in any block
