@@ -13,6 +13,7 @@ A worker gets the page's text and URL and sends back plain values; a parser exce
 from __future__ import annotations
 
 import asyncio
+import importlib
 import multiprocessing
 import os
 import re
@@ -22,6 +23,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from .stats_keys import EXTRACT_WORKER_PAGES, EXTRACT_WORKERS_REPLACED
 
 # A worker is replaced after this many pages: whatever a long run fragments in its heap is given back.
 PAGES_PER_WORKER = 20_000
@@ -78,9 +81,7 @@ def _read_in_worker(html: str, url: str, patterns: tuple[str, ...], rendered: bo
 def _start_worker() -> None:
     # Ctrl-C and a stopping cron reach the whole process group: the crawl decides when to stop, and closes the pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from . import extraction  # noqa: F401 - imported once, before the first page (pyflakes: unused on purpose)
-
-    return None
+    importlib.import_module(f"{__package__}.extraction")  # once, before the first page
 
 
 def extract_processes(settings) -> int:
@@ -100,12 +101,22 @@ class ArticleReader:
     """Reads article pages, in worker processes when `processes` > 0 (started at once, so that the first page
     does not wait for Python to start), else in the crawl's own process."""
 
-    def __init__(self, processes: int):
+    def __init__(self, processes: int, crawler=None):
         self.processes = processes
+        self.crawler = crawler  # its stats count the pages read in workers
         self._pool: ProcessPoolExecutor | None = None
         self.workers_replaced = 0
         if processes:
             self._start()
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ArticleReader:
+        """The reader of a crawl (NEWSCRAWL_EXTRACT_PROCESSES), closed with it."""
+        from scrapy import signals
+
+        reader = cls(extract_processes(crawler.settings), crawler)
+        crawler.signals.connect(reader.close, signal=signals.spider_closed)
+        return reader
 
     def _start(self) -> None:
         # spawn, not fork: a child forked from a running reactor inherits its threads' locks
@@ -124,7 +135,9 @@ class ArticleReader:
         for attempt in (1, 2):
             pool = self._pool
             try:
-                return await asyncio.wrap_future(pool.submit(_read_in_worker, html, url, patterns, rendered))
+                reading = await asyncio.wrap_future(pool.submit(_read_in_worker, html, url, patterns, rendered))
+                self._count(EXTRACT_WORKER_PAGES)
+                return reading
             except BrokenProcessPool as exc:
                 if self._pool is pool:  # the first page to notice replaces the pool; the others use the new one
                     self._restart()
@@ -135,7 +148,12 @@ class ArticleReader:
     def _restart(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.workers_replaced += 1
+        self._count(EXTRACT_WORKERS_REPLACED)
         self._start()
+
+    def _count(self, key: str) -> None:
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(key)
 
     def close(self) -> None:
         if self._pool is not None:

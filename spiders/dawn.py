@@ -20,7 +20,6 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
@@ -28,7 +27,7 @@ from newscrawl.agreement import FEED_BODIES_SEEN
 from newscrawl.article_items import article_items, count_parser_error, count_skipped_entries
 from newscrawl.archive.replay import load_archive
 from newscrawl.distributed import seed_once
-from newscrawl.article_reader import ArticleReader, ArticleReading, extract_processes, read_article_page
+from newscrawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (
     listing_links,
     listing_teasers,
@@ -71,6 +70,12 @@ class DawnSpider(scrapy.Spider):
         # re-extraction downloads (from the archive) what the store holds, and emits only what changed
         self.refresh = self.arguments.refresh or self.from_archive
         self.explicit_urls = list(self.arguments.urls)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.article_reader  # noqa: B018 - a bad setting stops the crawl now; workers start while Scrapy does
+        return spider
 
     @staticmethod
     def parse_arguments(raw: dict[str, str]) -> CrawlArguments:
@@ -135,12 +140,7 @@ class DawnSpider(scrapy.Spider):
 
     @cached_property
     def article_reader(self) -> ArticleReader:
-        reader = ArticleReader(extract_processes(self.crawler.settings))
-        self.crawler.signals.connect(self.close_article_reader, signal=signals.spider_closed)
-        return reader
-
-    def close_article_reader(self) -> None:
-        self.article_reader.close()
+        return ArticleReader.from_crawler(self.crawler)
 
     def parse(self, response, follow: bool = True):
         """Route the page to its parser: a list of items and requests, or (an article page read by a worker
