@@ -16,8 +16,11 @@ Everything is measured in one run, on this machine, so the ratios compare like w
    page's own id replaced by a new one; its sidebar teasers stay, so every page repeats the same six).
 3. Crawls of all of them, each in a subprocess, pages/s taken over Scrapy's `elapsed_time_seconds`:
    - a bare Scrapy spider fetching the same files (file://, Scrapy's default settings, parse does nothing);
-   - `scrapy crawl dawn -a url_file=...` under NEWSCRAWL_MIRROR, state store off, then on (a fresh one).
-   For each: CPU seconds (user+system) and peak RSS (the process's max resident set, from wait4).
+   - `scrapy crawl dawn -a url_file=...` under NEWSCRAWL_MIRROR, state store off, then on (a fresh one), with the
+     default NEWSCRAWL_EXTRACT_PROCESSES (auto: one worker process reads the article pages on 2+ cores);
+   - the same, state off, with NEWSCRAWL_EXTRACT_PROCESSES=0: everything in one process, on one core.
+   For each: CPU seconds (user+system, the worker's included) and peak RSS (the largest process's max resident set,
+   from wait4).
 4. With `--rss`: the full crawl again at 1,000 and 10,000 pages, state off and on: peak RSS of each.
 """
 
@@ -149,11 +152,12 @@ def bare_fetch(directory: Path, count: int) -> dict:
     return result
 
 
-def full_crawl(directory: Path, count: int, state: bool, name: str) -> dict:
+def full_crawl(directory: Path, count: int, state: bool, name: str, processes: str = "auto") -> dict:
     output = directory / name
     command = [sys.executable, "-m", "scrapy", "crawl", "dawn", "-a", f"url_file={directory / 'urls.txt'}",
                "-s", f"NEWSCRAWL_MIRROR={directory}", "-s", f"NEWSCRAWL_OUTPUT_DIR={output}",
                "-s", f"NEWSCRAWL_STATE={output / 'state.sqlite' if state else ''}",
+               "-s", f"NEWSCRAWL_EXTRACT_PROCESSES={processes}",
                "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_PROGRESS=0", "-s", "NEWSCRAWL_SUMMARY=0"]
     result = run(command, output / "last_crawl.json")
     written = result["stats"].get("newscrawl/written/Article", 0)
@@ -234,7 +238,9 @@ def main() -> None:
         bare = bare_fetch(directory, args.pages)
         crawls = {"bare Scrapy fetch (file://)": bare,
                   "scrapy crawl dawn, state off": full_crawl(directory, args.pages, False, "state-off"),
-                  "scrapy crawl dawn, state on": full_crawl(directory, args.pages, True, "state-on")}
+                  "scrapy crawl dawn, state on": full_crawl(directory, args.pages, True, "state-on"),
+                  # the same without a worker process: what one core does
+                  "  state off, one process": full_crawl(directory, args.pages, False, "one-process", "0")}
         bare_rate = pages_per_second(bare, args.pages)
         print(f"\n{args.pages} article pages   pages/s  vs bare  CPU s  peak RSS MB")
         for name, result in crawls.items():

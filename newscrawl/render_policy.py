@@ -28,7 +28,7 @@ import re
 from scrapy import Request
 
 from .extraction import DawnArticlePage
-from .extraction.html import class_test, compiled_xpath, elements_with_class
+from .extraction.html import compiled_xpath, elements_with_class, has_class
 from .stats_keys import DROPPED, RENDER
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,12 @@ def is_live_updates_page(root) -> bool:
     return bool(elements_with_class(root, "live-updates"))
 
 
-_HOLDS_A_STORY = compiled_xpath(f"boolean(descendant::*/@class[{class_test('story', '.')}])")
+_MAY_BE_STORIES = compiled_xpath("descendant::*/@class[contains(., 'story')]/..")  # then the exact test
 
 
 def has_empty_editorial_sidebar(root) -> bool:
-    return any(not _HOLDS_A_STORY(widget) for widget in elements_with_class(root, "widget--editorial"))
+    return any(not any(has_class(el, "story") for el in _MAY_BE_STORIES(widget))
+               for widget in elements_with_class(root, "widget--editorial"))
 
 
 def render_reasons(selector, url: str, kind: str, patterns: list[re.Pattern] = (), article_page=None) -> list[str]:
@@ -84,13 +85,18 @@ class RenderPolicy:
         self.crawler = crawler
         self.stats = crawler.stats
         self.enabled = settings.getbool("NEWSCRAWL_RENDER")
-        self.patterns = [re.compile(p) for p in settings.getlist("NEWSCRAWL_RENDER_PATTERNS") if p.strip()]
+        self.pattern_texts = tuple(p for p in settings.getlist("NEWSCRAWL_RENDER_PATTERNS") if p.strip())
+        self.patterns = [re.compile(p) for p in self.pattern_texts]
         self.wait_ms = settings.getfloat("NEWSCRAWL_RENDER_WAIT") * 1000
         # below the whole-render bound, so a slow navigation fails inside scrapy-playwright, which closes its page
         self.navigation_ms = settings.getfloat("NEWSCRAWL_RENDER_TIMEOUT") * 800
 
+    @staticmethod
+    def rendered(response) -> bool:
+        return bool(response.meta.get("playwright"))
+
     def reasons(self, response, kind: str, article_page=None) -> list[str]:
-        if response.meta.get("playwright"):
+        if self.rendered(response):
             return []  # already rendered: parse what the browser gave
         return render_reasons(response.selector, response.url, kind, self.patterns, article_page)
 

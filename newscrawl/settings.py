@@ -24,6 +24,9 @@ NEWSCRAWL_OUTPUT_DIR = "output"
 # answers 404; no politeness delay. Both empty: the live site, downloaded by NEWSCRAWL_LIVE_DOWNLOAD_HANDLER.
 NEWSCRAWL_MIRROR, NEWSCRAWL_REPLAY, NEWSCRAWL_REPLAY_AT = "", "", ""
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+# Article pages parsed and extracted in this many worker processes (newscrawl/article_reader.py), so that a crawl bound
+# by CPU uses a second core; "auto": 1 for an offline crawl (mirror, replay) on 2+ cores, else 0 (the crawl's process).
+NEWSCRAWL_EXTRACT_PROCESSES = "auto"
 # Every download kept as WARC (docs/ARCHIVES.md) in this dir ("auto": <output dir>/warc live, none offline; "0": none).
 NEWSCRAWL_WARC_DIR, NEWSCRAWL_WARC_MAX_BYTES = "auto", 1_000_000_000
 

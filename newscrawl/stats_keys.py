@@ -15,6 +15,8 @@ STORY_PROVEN = "newscrawl/story/proven"  # /<id|headline|position>: article page
 STORY_NOT_FOUND = "newscrawl/story/not_found"  # article pages on which no story box was proven; read by drift
 SKIPPED_ENTRIES = "newscrawl/skipped_entries"  # /<reason>: feed, sitemap, listing or teaser entries not readable
 PARSER_ERRORS = "newscrawl/parser_errors"  # /<exception>: pages whose parser raised (each also DROPPED/parser_error)
+EXTRACT_WORKER_PAGES = "newscrawl/extract_processes/pages"  # article pages read by a worker process
+EXTRACT_WORKERS_REPLACED = "newscrawl/extract_processes/replaced"  # worker pools replaced after a worker died
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 

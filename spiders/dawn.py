@@ -24,10 +24,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.agreement import FEED_BODIES_SEEN
+from newscrawl.article_items import article_items, count_parser_error, count_skipped_entries
 from newscrawl.archive.replay import load_archive
 from newscrawl.distributed import seed_once
+from newscrawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (
-    ParsedArticlePage,
     listing_links,
     listing_teasers,
     rss_bodies,
@@ -37,15 +38,13 @@ from newscrawl.extraction import (
 )
 from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
-from newscrawl.items import Article, EditorialTeaser
+from newscrawl.items import EditorialTeaser
 from newscrawl.render_policy import RenderPolicy
+from newscrawl.responses import release_tree
 from newscrawl.seen import seen_for
-from newscrawl.stats_keys import (DISCOVERED_LINKS, DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED, SKIPPED_ENTRIES,
-                                  STORY_NOT_FOUND, STORY_PROVEN, TEASERS_ALREADY_EMITTED)
+from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
 from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
-
-PARSER_ERROR_STAT = f"{DROPPED}/parser_error"
 
 
 def page_kind(url: str) -> str:
@@ -71,6 +70,12 @@ class DawnSpider(scrapy.Spider):
         # re-extraction downloads (from the archive) what the store holds, and emits only what changed
         self.refresh = self.arguments.refresh or self.from_archive
         self.explicit_urls = list(self.arguments.urls)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.article_reader  # noqa: B018 - a bad setting stops the crawl now; workers start while Scrapy does
+        return spider
 
     @staticmethod
     def parse_arguments(raw: dict[str, str]) -> CrawlArguments:
@@ -133,27 +138,37 @@ class DawnSpider(scrapy.Spider):
     def render_policy(self) -> RenderPolicy:
         return RenderPolicy(self.crawler)
 
+    @cached_property
+    def article_reader(self) -> ArticleReader:
+        return ArticleReader.from_crawler(self.crawler)
+
     def parse(self, response, follow: bool = True):
-        """Route the page to its parser. Whatever a parser raises costs this page only: the page's items and
-        links are dropped together, counted under newscrawl/dropped/parser_error and logged with the URL
-        (newscrawl-cron counts them as errors)."""
+        """Route the page to its parser: a list of items and requests, or (an article page read by a worker
+        process, newscrawl/article_reader.py) a coroutine giving that list. Whatever a parser raises costs this
+        page only: the page's items and links are dropped together, counted under newscrawl/dropped/parser_error
+        and logged with the URL (newscrawl-cron counts them as errors)."""
+        if (self.article_reader.in_workers and page_kind(response.url) == "article"
+                and isinstance(response, HtmlResponse)):
+            return self._read_in_worker(response)
         skipped: Counter = Counter()
         try:
-            results = list(self._route(response, follow, skipped))
+            return list(self._route(response, follow, skipped))
         except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
-            self.crawler.stats.inc_value(PARSER_ERROR_STAT)
-            self.crawler.stats.inc_value(f"{PARSER_ERRORS}/{type(exc).__name__}")
-            self.logger.error("Dropped %s: its parser raised %s: %s [parser_error]", response.url,
-                              type(exc).__name__, str(exc)[:200], exc_info=exc)
-            return
+            count_parser_error(self.crawler, response.url, type(exc).__name__,
+                               f"{type(exc).__name__}: {str(exc)[:200]}", exc)
+            return []
         finally:
-            for reason, count in skipped.items():
-                self.crawler.stats.inc_value(f"{SKIPPED_ENTRIES}/{reason}", count)
-            # Scrapy's cached Selector and its response refer to each other, a cycle only the garbage collector
-            # frees: parsed trees (each several times its page) piled up between collections. Parsed: cut it.
-            if (selector := getattr(response, "_cached_selector", None)) is not None:
-                selector.response = None
-        yield from results
+            count_skipped_entries(self.crawler, skipped)
+            release_tree(response)  # read: its tree goes with the response, not at the next garbage collection
+
+    async def _read_in_worker(self, response) -> list:
+        reading = await self.article_reader.read(response.text, response.url, self.render_policy.pattern_texts,
+                                                 self.render_policy.rendered(response))
+        count_skipped_entries(self.crawler, reading.skipped)
+        if reading.error is not None:
+            count_parser_error(self.crawler, response.url, reading.error_type, reading.error, reading.error_traceback)
+            return []
+        return list(self._article_results(response, reading))
 
     def _route(self, response, follow: bool, skipped: Counter):
         kind = page_kind(response.url)
@@ -161,17 +176,21 @@ class DawnSpider(scrapy.Spider):
         if not isinstance(response, expected):
             self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
             return
-        # one parse (Scrapy keeps response.selector) and one page object per article: the render decision and
-        # the items read the same ones
-        article = ParsedArticlePage(response.selector, response.url, skipped=skipped) if kind == "article" else None
-        if reasons := self.render_policy.reasons(response, kind, article.page if article else None):
+        if kind == "article":
+            # one parse (Scrapy keeps response.selector) and one page object: the render decision and the items
+            # read the same ones; teasers already emitted are not even read (newscrawl/seen.py)
+            emitted = seen_for(self.crawler).ids("EditorialTeaser")
+            reading = read_article_page(response.selector, response.url, self.render_policy.patterns,
+                                        self.render_policy.rendered(response), skip_ids=emitted)
+            skipped.update(reading.skipped)
+            yield from self._article_results(response, reading)
+            return
+        if reasons := self.render_policy.reasons(response, kind):
             # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
             if (rendered := self.render_policy.rerender(response, reasons)) is not None:
                 yield rendered
             return
-        if kind == "article":
-            yield from self.parse_article(response, article)
-        elif kind == "sitemap":
+        if kind == "sitemap":
             yield from self.parse_sitemap(response, follow, skipped)
         elif kind == "feed":
             # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/agreement.py)
@@ -181,29 +200,16 @@ class DawnSpider(scrapy.Spider):
         else:
             yield from self.parse_listing(response, follow, skipped)
 
-    def parse_article(self, response, article: ParsedArticlePage):
-        fetched_at = utc_now()
-        # teasers the deduplicate pipeline let through already (newscrawl/seen.py) are neither read nor yielded
-        emitted = seen_for(self.crawler).ids("EditorialTeaser")
-        if repeats := sum(article_id in emitted for article_id in article.sidebar.article_ids()):
-            self.crawler.stats.inc_value(TEASERS_ALREADY_EMITTED, repeats)
-        # a page's teasers go before its Article, on purpose: the strip-sidebar pipeline learns the sidebar's
-        # text from them before it cleans the Article's body (tests/test_article_items.py checks this order)
-        for teaser in article.sidebar.teasers(skip_ids=emitted):
-            yield EditorialTeaser(**teaser, first_seen_on=response.url, fetched_at=fetched_at)
-        fields = article.article_fields()
-        # every Article counted by extractor and by how its story box was proven: the drift alarms watch the share
-        # of generic bodies and of pages without a proven story box (newscrawl.drift)
-        self.crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
-        if (proof := article.story_proof) is None:
-            self.crawler.stats.inc_value(STORY_NOT_FOUND)
-            self.logger.warning("Story box not found in %s: fields from the page's metadata", response.url)
-        else:
-            self.crawler.stats.inc_value(f"{STORY_PROVEN}/{proof}")
-        if fields["extractor"] != "dawn":
-            self.logger.warning("No Dawn story body in %s: body taken by the %s extractor", response.url,
-                                fields["extractor"])
-        yield Article(**fields, fetched_at=fetched_at)
+    def _article_results(self, response, reading: ArticleReading):
+        if reading.reasons:
+            # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
+            if (rendered := self.render_policy.rerender(response, list(reading.reasons))) is not None:
+                yield rendered
+            return
+        yield from self.parse_article(response, reading)
+
+    def parse_article(self, response, reading: ArticleReading):
+        yield from article_items(self.crawler, response.url, reading)
 
     def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()

@@ -9,7 +9,7 @@ from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
-import spiders.dawn
+import newscrawl.extraction
 from newscrawl.extraction import DawnArticlePage, parse_article
 from newscrawl.extraction.html import text_of
 from newscrawl.items import MAX_BODY_CHARS, Article, EditorialTeaser
@@ -115,7 +115,7 @@ def test_a_parser_exception_is_a_counted_drop_with_the_url(monkeypatch, caplog):
     def broken(self):
         raise ZeroDivisionError("a parser bug")
 
-    monkeypatch.setattr(spiders.dawn.ParsedArticlePage, "article_fields", broken)
+    monkeypatch.setattr(newscrawl.extraction.ParsedArticlePage, "article_fields", broken)
     response = HtmlResponse(URL, body=article_page().encode(), encoding="utf-8", request=Request(URL))
     assert list(spider.parse(response)) == []
     stats = spider.crawler.stats

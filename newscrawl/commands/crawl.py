@@ -20,6 +20,14 @@ from newscrawl.lock import Locked
 from newscrawl.verdict import ENDED_EARLY, EXIT_CODES, LOCKED, NOT_STARTED, OK, judge
 
 
+def stats_of(crawler):
+    """The crawler's stats, or None when the crawl never got that far (Scrapy raises on the attribute then)."""
+    try:
+        return crawler.stats
+    except (AttributeError, RuntimeError):
+        return None
+
+
 def say(message: str) -> None:
     print(f"newscrawl: {message}", file=sys.stderr, flush=True)
 
@@ -52,16 +60,17 @@ class Command(ScrapyCrawlCommand):
         failures: list[BaseException] = []
         self.collect_failure(started, failures)
         self.crawler_process.start()
-        if failures or self.crawler_process.bootstrap_failed or getattr(crawler, "stats", None) is None:
+        stats = stats_of(crawler)
+        if failures or self.crawler_process.bootstrap_failed or stats is None:
             # the engine opened the spider (Scrapy's CoreStats records its start): it failed on the way, not at start
-            started_crawling = crawler.stats is not None and crawler.stats.get_value("start_time") is not None
+            started_crawling = stats is not None and stats.get_value("start_time") is not None
             self.exitcode = ENDED_EARLY if started_crawling else NOT_STARTED
             if failures and isinstance(failures[0], Locked):
                 self.exitcode = LOCKED  # another crawl holds this state store's lock (newscrawl/lock.py)
             reason = failures[0] if failures else "the crawler did not start"
             say(f"{'the crawl failed' if started_crawling else 'cannot start'}: {reason}")
             return
-        self.exitcode, _ = judge(crawler.stats.get_stats(), crawler.settings)
+        self.exitcode, _ = judge(stats.get_stats(), crawler.settings)
         if self.exitcode != OK:
             say(f"exit {self.exitcode}: {EXIT_CODES[self.exitcode]}")
 
@@ -74,6 +83,9 @@ class Command(ScrapyCrawlCommand):
         from newscrawl.offline import offline_source
 
         offline_source(self.settings)  # MirrorError, ArchiveError; an archive is indexed here, once per process
+        from newscrawl.article_reader import extract_processes
+
+        extract_processes(self.settings)  # ValueError on a bad NEWSCRAWL_EXTRACT_PROCESSES
 
     @staticmethod
     def collect_failure(started, failures: list) -> None:

@@ -25,7 +25,8 @@ from .fields import ItemPage, field
 from .html import elements_with_class, has_class, text_of
 from .images import bare_images, captioned, story_images
 from .metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
-from .story import StoryLocator, owned_by, story_of
+from .ownership import owned_by, story_of
+from .story import StoryLocator
 from .text import clean, dateline_of, iso_datetime, parse_print_line
 from .vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 

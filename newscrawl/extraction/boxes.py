@@ -36,8 +36,8 @@ class StoryBox:
 # pre-filter); the token-exact test then sorts them in Python.
 BOX_BLOCKS = ("story__title", "story__excerpt", "timestamp--label", "timestamp--time", "timestamp__calendar",
               "story__content")  # a body: the box is a story of its own, not a teaser
-_BOX_BLOCK_CANDIDATES = compiled_xpath(
-    "descendant::*/@class[" + " or ".join(f"contains(., '{token}')" for token in BOX_BLOCKS) + "]/..")
+_BOX_BLOCK_CANDIDATES = compiled_xpath("descendant::*/@class[contains(., 'story__') or contains(., 'timestamp')]/..")
+assert all(token.startswith(("story__", "timestamp")) for token in BOX_BLOCKS)
 
 
 def blocks_of(element) -> dict[str, list]:
@@ -79,10 +79,12 @@ def box_article_id(blocks: dict[str, list], page_url: str) -> int | None:
     return None
 
 
-def read_story_box(story, page_url: str, blocks: dict[str, list] | None = None) -> StoryBox | None:
-    """A story box's article, title, excerpt and time; None when its title links to no www.dawn.com article."""
+def read_story_box(story, page_url: str, blocks: dict[str, list] | None = None,
+                   article_id: int | None = None) -> StoryBox | None:
+    """A story box's article (`article_id` when the caller has read it), title, excerpt and time; None when its
+    title links to no www.dawn.com article."""
     blocks = blocks if blocks is not None else blocks_of(story)
-    article_id = box_article_id(blocks, page_url)
+    article_id = article_id if article_id is not None else box_article_id(blocks, page_url)
     if article_id is None:
         return None
     titles, excerpts = blocks["story__title"], blocks["story__excerpt"]

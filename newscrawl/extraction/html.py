@@ -19,12 +19,21 @@ from .text import clean
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
-def class_tokens(element) -> set[str]:
-    return set((element.get("class") or "").split())
+def class_tokens(element) -> frozenset[str]:
+    return tokens_of(element.get("class") or "")
+
+
+@lru_cache(maxsize=8192)
+def tokens_of(classes: str) -> frozenset[str]:
+    """The tokens of a class string. Pages repeat the same few hundred class strings (one template), so each
+    is split once per process (the cache holds strings only, never a page)."""
+    return frozenset(classes.split())
 
 
 def has_class(element, token: str) -> bool:
-    return token in class_tokens(element)
+    classes = element.get("class")
+    # the substring test first: it rejects almost every element without splitting its (long) class string
+    return classes is not None and token in classes and token in classes.split()
 
 
 def is_story_element(element) -> bool:
@@ -37,6 +46,9 @@ def text_of(element) -> str:
 
     A walk with its own stack, not recursion: a hostile page nests elements thousands deep.
     """
+    if not len(element):  # no child (a link, a time, most paragraphs): its own text is all of it
+        tag = element.tag
+        return clean(element.text) if isinstance(tag, str) and tag not in INVISIBLE_TAGS else ""
     parts: list[str] = []
     # (node, entering): entering adds the node's text and schedules its children; leaving adds what follows it
     stack: list[tuple[object, bool]] = [(element, True)]
@@ -75,9 +87,13 @@ def owned_by(element, story) -> bool:
     belongs to that box, not to the page's story, even when the box is nested in the story container.
     """
     for node in ancestors_until(element, story):
-        tokens = class_tokens(node)
-        if "story" in tokens or any(token.startswith("widget") for token in tokens) or node.tag == "aside":
+        if node.tag == "aside":
             return False
+        classes = node.get("class")
+        if classes and ("story" in classes or "widget" in classes):  # a cheap test first, then the exact one
+            tokens = classes.split()
+            if "story" in tokens or any(token.startswith("widget") for token in tokens):
+                return False
     return True
 
 
@@ -100,34 +116,65 @@ def compiled_xpath(expression: str) -> etree.XPath:
     return etree.XPath(expression)
 
 
-# The blocks searched for across a whole page: the story's body container (which story is the page's own),
-# the Editorial sidebar widget and live blogs (the render decision). One libxml2 walk of a page collects them all;
-# each whole-page search for one of them is then a lookup. (A walk costs about as much as one test on every
-# element, and every element handed to Python costs a proxy: so one walk, returning only these. The test runs on
-# the class attribute itself, so that libxml2 reads each class string once.)
-PAGE_INDEX_TOKENS = ("story__content", "widget--editorial", "live-updates")
-_PAGE_INDEX_CANDIDATES = compiled_xpath(
-    "descendant::*/@class[" + " or ".join(f"contains(., '{token}')" for token in PAGE_INDEX_TOKENS) + "]/..")
-_page_indexes: WeakKeyDictionary = WeakKeyDictionary()  # tree root -> {token: [elements]}, while the page lives
+# The blocks searched for across a whole page, all found by ONE libxml2 walk: the `story` boxes and every block
+# whose name says story (`story__content`, `story__title`, `story__byline`...), the Editorial sidebar widget and
+# live blogs (the render decision), `<article>`s, schema.org items and `articleBody`s (the story locator). A walk
+# costs about as much as one test on every element, and each `contains` on a class string costs a copy of it: so
+# one walk with three tests; the token-exact tests then run in Python on the few elements found.
+PAGE_INDEX_SUBSTRINGS = ("story", "widget--editorial", "live-updates")
+_PAGE_WALK = compiled_xpath(
+    "//article | //@itemtype/.. | //@itemprop[contains(., 'articleBody')]/.. | //@class["
+    + " or ".join(f"contains(., '{text}')" for text in PAGE_INDEX_SUBSTRINGS) + "]/..")
+_page_indexes: WeakKeyDictionary = WeakKeyDictionary()  # page root -> PageIndex, while the page lives
 
 
-def _page_index(root) -> dict[str, list]:
+class PageIndex:
+    """The elements of one page found by the page walk (in document order), and their class tokens."""
+
+    def __init__(self, root):
+        self.elements = _PAGE_WALK(root)
+        self._classes = [(el, el.get("class") or "") for el in self.elements]
+        self._with_class: dict[str, list] = {}
+
+    def with_class(self, token: str) -> list:
+        if token not in self._with_class:  # as has_class, inline: it runs on every element found
+            self._with_class[token] = [el for el, classes in self._classes
+                                       if token in classes and token in tokens_of(classes)]
+        return self._with_class[token]
+
+
+def page_index(element) -> PageIndex:
+    """The index of the page `element` is part of (built on first use)."""
+    root = element.getroottree().getroot()
     index = _page_indexes.get(root)
     if index is None:
-        index = {token: [] for token in PAGE_INDEX_TOKENS}
-        for element in _PAGE_INDEX_CANDIDATES(root):
-            for token in class_tokens(element).intersection(index):
-                index[token].append(element)
-        _page_indexes[root] = index
+        index = _page_indexes[root] = PageIndex(root)
     return index
 
 
+def indexed(token: str) -> bool:
+    """The page walk finds every element of this class."""
+    return any(text in token for text in PAGE_INDEX_SUBSTRINGS)
+
+
+def is_inside(element, ancestor) -> bool:
+    node = element.getparent()
+    while node is not None and node is not ancestor:
+        node = node.getparent()
+    return node is not None
+
+
 def elements_with_class(root, token: str) -> list:
-    """Descendants of `root` whose class list contains `token`, in document order. libxml2 walks the tree; a
-    whole page (a root without parent) is walked once for all the PAGE_INDEX_TOKENS."""
-    if token in PAGE_INDEX_TOKENS and root.getparent() is None:
-        return list(_page_index(root)[token])
-    return compiled_xpath(f"descendant::*/@class[{class_test(token, '.')}]/..")(root)
+    """Descendants of `root` whose class list contains `token`, in document order. A class the page walk finds
+    is looked up in the page's index (then kept to `root`'s descendants); another one, libxml2 walks `root` for."""
+    if indexed(token):
+        found = page_index(root).with_class(token)
+        if root.getparent() is None:
+            return list(found)
+        return [el for el in found if is_inside(el, root)]
+    class_test(token)  # refuses a string that is no class token
+    candidates = compiled_xpath(f"descendant::*/@class[contains(., '{token}')]/..")(root)
+    return [el for el in candidates if has_class(el, token)]
 
 
 def drop(element) -> None:

@@ -37,24 +37,28 @@ class PageMetadata:
 
     @cached_property
     def _meta_tags(self) -> dict[str, list[str]]:
-        """{property or name: [content, ...]} in page order, from one pass over the page's meta tags."""
+        """{property or name: [content, ...]} in page order, from one pass over the page's meta tags (as written:
+        a content is cleaned when it is asked for; most never are)."""
         tags: dict[str, list[str]] = {}
         for element in self.sel.root.iter("meta"):
             content = element.get("content")
             if content is None:
                 continue
-            for key in dict.fromkeys((element.get("property"), element.get("name"))):
-                if key is not None:
-                    tags.setdefault(key, []).append(clean(content))
+            key, name = element.get("property"), element.get("name")
+            if key is not None:
+                tags.setdefault(key, []).append(content)
+            if name is not None and name != key:
+                tags.setdefault(name, []).append(content)
         return tags
 
     def metas(self, name: str) -> list[str]:
         """Every `meta[property=name]` or `meta[name=name]` content, in page order."""
-        return list(self._meta_tags.get(name, ()))
+        return [clean(content) for content in self._meta_tags.get(name, ())]
 
     def meta(self, name: str) -> str | None:
         """The first such content, when it is not empty."""
-        return next(iter(self._meta_tags.get(name, ())), None) or None
+        contents = self._meta_tags.get(name)
+        return clean(contents[0]) or None if contents else None
 
     @cached_property
     def json_ld(self) -> dict:

@@ -30,49 +30,13 @@ from lxml import etree
 from parsel import Selector
 
 from ..urls import absolute_url, article_id_from_url
-from .html import class_test, class_tokens, compiled_xpath, drop, elements_with_class, has_class, text_of
+from .html import drop, elements_with_class, page_index, text_of
 from .metadata import PageMetadata
-from .vocabulary import VOCABULARY_XPATH, body_containers, headline_elements, is_header_element, own_elements
+from .ownership import is_box, is_sidebar, owned_by
+from .vocabulary import (body_containers, headline_elements, is_body_container, is_header_element, own_elements,
+                         vocabulary_elements)
 
-ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
-# Never the page's story, nor part of its main column: sidebars, widgets, navigation.
-SIDEBAR_TAGS = frozenset({"aside", "nav", "footer"})
 _WORDS = re.compile(r"\w+", re.UNICODE)
-_BOX_CANDIDATES = compiled_xpath(f"//article | //*[@itemtype] | //@class[{class_test('story', '.')}]/..")
-_ARTICLE_BODIES = compiled_xpath("//@itemprop[contains(., 'articleBody')]/..")
-
-
-def is_sidebar(element) -> bool:
-    return element.tag in SIDEBAR_TAGS or any(t.startswith("widget") or "sidebar" in t for t in class_tokens(element))
-
-
-def is_box(element) -> bool:
-    """A story-like box: Dawn's `story` block, an `<article>`, a schema.org article item."""
-    if not isinstance(element.tag, str):
-        return False
-    itemtype = element.get("itemtype") or ""
-    return (element.tag == "article" or has_class(element, "story")
-            or any(itemtype.rstrip("/").endswith("/" + t) for t in ARTICLE_ITEM_TYPES))
-
-
-def is_strong_body(element) -> bool:
-    """A body container whose name no other block uses: Dawn's `story__content`, schema.org's `articleBody`."""
-    return has_class(element, "story__content") or "articleBody" in (element.get("itemprop") or "").split()
-
-
-def owned_by(element, box) -> bool:
-    """True when no other box, sidebar or widget sits between `element` and `box`."""
-    node = element.getparent()
-    while node is not None and node is not box:
-        if is_box(node) or is_sidebar(node):
-            return False
-        node = node.getparent()
-    return node is box
-
-
-def story_of(element):
-    """The nearest Dawn `story` box around an element, or None (the layout signature asks it)."""
-    return next((a for a in element.iterancestors() if has_class(a, "story")), None)
 
 
 def words(text: str | None) -> tuple[str, ...]:
@@ -88,6 +52,7 @@ class StoryLocator:
         self.metadata = metadata
         self.article_id = metadata.article_id
         self._named: dict = {}  # box -> the article id it names (named_id), read once
+        self._in_sidebar: dict = {}  # element -> whether it is, or is inside, a sidebar (in_sidebar)
 
     # ---- which boxes name which article ----------------------------------------------------------
     def named_id(self, box) -> int | None:
@@ -97,7 +62,26 @@ class StoryLocator:
             self._named[box] = self._read_named_id(box)
         return self._named[box]
 
+    @cached_property
+    def _story_titles(self) -> dict:
+        """box -> its own `story__title`s (owned, outside its body), in page order: for all boxes at once."""
+        boxes = set(self._all_boxes)
+        titles: dict = {}
+        for title in page_index(self.sel.root).with_class("story__title"):
+            node = title.getparent()
+            while node is not None and node not in boxes and not (is_box(node) or is_sidebar(node)
+                                                                   or is_body_container(node)):
+                node = node.getparent()
+            if node in boxes:
+                titles.setdefault(node, []).append(title)
+        return titles
+
     def _read_named_id(self, box) -> int | None:
+        # Dawn's own headline, `story__title`, ranks first among a box's headlines: when one of its links names an
+        # article, that is the answer of the whole search below, found without walking the box
+        for link in (a for title in self._story_titles.get(box, ()) for a in title.iter("a")):
+            if (found := article_id_from_url(absolute_url(self.metadata.url, link.get("href")))) is not None:
+                return found
         headings = (headline_elements(box, owned_by)
                     or own_elements(box, owned_by, lambda el: True, ".//h2 | .//h3 | .//h4")[:1])
         links = [a for el in headings for a in el.iter("a")]
@@ -118,12 +102,17 @@ class StoryLocator:
 
     @cached_property
     def _all_boxes(self) -> list:
-        """Every box on the page, in page order (an XPath pre-filter, then the exact test); and the parent of a
-        `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
+        """Every box on the page, in page order (the page walk finds them; the exact test here); and the parent of
+        a `story__content` or `itemprop=articleBody` that sits in no box (a layout that dropped the box)."""
         root = self.sel.root
-        boxes = [el for el in _BOX_CANDIDATES(root) if is_box(el)]
-        bodies = elements_with_class(root, "story__content") + _ARTICLE_BODIES(root)
-        orphans = {el.getparent() for el in bodies if is_strong_body(el) and el.getparent() is not None
+        index = page_index(root)
+        stories = set(index.with_class("story"))  # the same list the sidebar reads
+        # is_box, knowing which are `story` blocks: else an <article>, else a schema.org article item
+        boxes = [el for el in index.elements if el in stories or el.tag == "article" or (el.get("itemtype")
+                                                                                          and is_box(el))]
+        bodies = index.with_class("story__content") + [el for el in index.elements if el.get("itemprop")
+                                                       and "articleBody" in el.get("itemprop").split()]
+        orphans = {el.getparent() for el in bodies if el.getparent() is not None
                    and not any(is_box(a) for a in el.iterancestors())}
         if not orphans:
             return boxes
@@ -132,7 +121,18 @@ class StoryLocator:
     @cached_property
     def _boxes(self) -> list:
         """Every box on the page outside sidebars, in page order."""
-        return [el for el in self._all_boxes if not any(is_sidebar(a) for a in [el, *el.iterancestors()])]
+        return [el for el in self._all_boxes if not self.in_sidebar(el)]
+
+    def in_sidebar(self, element) -> bool:
+        """The element is, or is inside, a sidebar (each element tested once: boxes share their ancestors)."""
+        chain, node = [], element
+        while node is not None and node not in self._in_sidebar:
+            chain.append(node)
+            node = node.getparent()
+        inside = self._in_sidebar[node] if node is not None else False
+        for node in reversed(chain):  # from the outermost down
+            inside = self._in_sidebar[node] = inside or is_sidebar(node)
+        return self._in_sidebar[element]
 
     @cached_property
     def foreign_boxes(self) -> list:
@@ -212,9 +212,9 @@ class StoryLocator:
         """The story's own headline, byline and time elements: never body text, even in a body-less layout."""
         if self.story is None:
             return frozenset()
-        found = self.story.xpath(f"{VOCABULARY_XPATH} | .//header")
-        return frozenset(el for el in found
-                         if (is_header_element(el) or el.tag == "header") and owned_by(el, self.story))
+        found = [*vocabulary_elements(self.story), *self.story.iter("header")]
+        return frozenset(el for el in found if el is not self.story
+                         and (el.tag == "header" or is_header_element(el)) and owned_by(el, self.story))
 
     def outside_body(self, elements) -> list:
         """Those of `elements` that belong to the story itself and sit outside its body container."""
@@ -233,7 +233,8 @@ class StoryLocator:
 
     def in_main_column(self, element) -> bool:
         """Not in a sidebar, widget or navigation, nor in a box of another article."""
-        return not any(is_sidebar(a) or a in self._foreign_set for a in [element, *element.iterancestors()])
+        return not self.in_sidebar(element) and not any(a in self._foreign_set
+                                                        for a in [element, *element.iterancestors()])
 
     def main_column_html(self) -> str:
         """The page without its sidebars, widgets, navigation, forms and boxes of other articles (a copy: the

@@ -25,9 +25,10 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 EDITORIAL_LISTING_PATH = "/newspaper/editorial"
 
 
-def teaser_fields(story, section: str, page_url: str, blocks: dict[str, list] | None = None) -> dict | None:
+def teaser_fields(story, section: str, page_url: str, blocks: dict[str, list] | None = None,
+                  article_id: int | None = None) -> dict | None:
     """Teaser fields from one `story` box, or None when it has no article link."""
-    box = read_story_box(story, page_url, blocks)
+    box = read_story_box(story, page_url, blocks, article_id)
     if box is None:
         return None
     return {
@@ -88,7 +89,8 @@ class EditorialSidebar:
     def teasers(self, skip_ids: Container[int] = ()) -> list[dict]:
         """Teaser fields of each box, in page order, but those of the articles in `skip_ids`."""
         boxes = [box for box in self.boxes if box.article_id not in skip_ids]
-        return list(read_each(boxes, lambda box: teaser_fields(box.story, box.section, self.page_url, box.blocks),
+        return list(read_each(boxes, lambda box: teaser_fields(box.story, box.section, self.page_url, box.blocks,
+                                                              box.article_id),
                               self.skipped))
 
 
@@ -133,8 +135,11 @@ def _outside_stories(element) -> bool:
 def _is_heading(element) -> bool:
     if element.tag in HEADING_TAGS:
         return True
-    tokens = (element.get("class") or "").split()
-    return element.tag in ("div", "span") and any(t == "badge" or t.endswith("__title") for t in tokens)
+    if element.tag not in ("div", "span"):
+        return False
+    classes = element.get("class")  # a cheap test first: most elements are neither
+    return bool(classes) and ("badge" in classes or "__title" in classes) and any(
+        t == "badge" or t.endswith("__title") for t in classes.split())
 
 
 # libxml2 does the walking; the exact tests run in Python on the few elements found.
@@ -142,8 +147,21 @@ _SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}'
 def _teaser_boxes_near(heading) -> list[tuple]:
     """(box, its blocks) of the teaser boxes of the nearest ancestor of a heading that holds any. A teaser box is
     a `story` box with a `story__title` and no article body (`story__content`) of its own."""
-    for ancestor in heading.iterancestors():
-        boxes = [(story, blocks) for story in elements_with_class(ancestor, "story")
+    # element -> the level of the nearest ancestor of the heading holding it (0: the heading's parent); stories
+    # share their ancestors, so each is looked at once
+    levels: dict = {ancestor: n for n, ancestor in enumerate(heading.iterancestors())}
+    by_level: dict[int, list] = {}  # level -> the story boxes there
+    for story in elements_with_class(heading.getroottree().getroot(), "story"):  # the page's, found once
+        chain, node = [], story.getparent()
+        while node is not None and node not in levels:
+            chain.append(node)
+            node = node.getparent()
+        level = levels[node] if node is not None else None
+        levels.update(dict.fromkeys(chain, level))
+        if level is not None:
+            by_level.setdefault(level, []).append(story)
+    for level in sorted(by_level):  # the nearest first; a box's blocks are read only when it is a candidate
+        boxes = [(story, blocks) for story in by_level[level]
                  if (blocks := blocks_of(story))["story__title"] and not blocks["story__content"]]
         if boxes:
             return boxes

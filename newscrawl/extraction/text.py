@@ -39,6 +39,8 @@ _PRINT_LINE = re.compile(
 
 def parse_print_line(text: str) -> dict | None:
     """`{"publication": ..., "date": "YYYY-MM-DD"}` for a print-edition line, else None."""
+    if not text or not text.lstrip().startswith("Published"):  # every paragraph is asked: most say no at once
+        return None
     match = _PRINT_LINE.match(clean(text))
     if not match:
         return None

@@ -10,8 +10,11 @@ story never lends it a headline, a byline or a time.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from weakref import WeakKeyDictionary
+
 from .boxes import time_of
-from .html import class_tokens, has_class, text_of
+from .html import compiled_xpath, has_class, text_of
 from .text import clean, iso_datetime
 
 # BEM element names (the part after the last "__", modifiers cut) that mean the same in any block
@@ -23,11 +26,16 @@ BODY_ELEMENTS = frozenset({"content", "body", "text"})
 VOCABULARY_XPATH = ".//h1 | .//time | .//a[@rel] | .//*[@itemprop] | .//*[contains(@class, '__')]"
 
 
-def bem_elements(element) -> set[str]:
+def bem_elements(element) -> frozenset[str]:
     """The BEM element names of an element's classes: `post__title` -> title, `media__item--wide` -> item."""
-    if "__" not in (element.get("class") or ""):
-        return set()
-    return {token.split("__")[-1].split("--")[0] for token in class_tokens(element) if "__" in token}
+    classes = element.get("class")
+    return _bem_elements_of(classes) if classes and "__" in classes else frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _bem_elements_of(classes: str) -> frozenset[str]:
+    # a page repeats a few hundred class strings (one template): each is read once per process
+    return frozenset(token.split("__")[-1].split("--")[0] for token in classes.split() if "__" in token)
 
 
 def itemprop(element) -> set[str]:
@@ -67,10 +75,27 @@ def _in_body(element, box) -> bool:
     return False
 
 
+# box -> {xpath or (owned_by, xpath): elements}: each box's vocabulary is looked up by several fields (headline,
+# bylines, times, keywords) and by the story locator, so it is found once per box, while the page lives
+_found_in: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def vocabulary_elements(box, xpath: str = VOCABULARY_XPATH) -> list:
+    """Every element of the box `xpath` finds (by default every element a vocabulary can name), in page order."""
+    found = _found_in.setdefault(box, {})
+    if xpath not in found:
+        found[xpath] = compiled_xpath(xpath)(box)
+    return found[xpath]
+
+
 def own_elements(box, owned_by, test, xpath: str = VOCABULARY_XPATH) -> list:
     """Elements of the box (among those `xpath` finds) passing `test`, owned by it, outside its body container,
     in page order."""
-    return [el for el in box.xpath(xpath) if test(el) and owned_by(el, box) and not _in_body(el, box)]
+    found = _found_in.setdefault(box, {})
+    key = (owned_by, xpath)
+    if key not in found:
+        found[key] = [el for el in vocabulary_elements(box, xpath) if owned_by(el, box) and not _in_body(el, box)]
+    return [el for el in found[key] if test(el)]
 
 
 def headline_elements(box, owned_by) -> list:

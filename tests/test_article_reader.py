@@ -1,0 +1,101 @@
+"""Article pages read in worker processes (newscrawl/article_reader.py): real worker processes, the offline site,
+a worker killed while it works."""
+
+import asyncio
+import json
+import os
+import signal
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl.article_reader import ArticleReader, extract_processes, read_article_page
+from tests.conftest import EXPECTED, SITE
+
+BOUND = 60  # seconds: no test here waits longer on a worker
+
+
+def fixture_page(article_id: int) -> tuple[str, str]:
+    fixture = json.loads((EXPECTED / f"{article_id}.json").read_text(encoding="utf-8"))["fixture"]
+    return (SITE / fixture["file"]).read_text(encoding="utf-8"), fixture["url"]
+
+
+def read(reader: ArticleReader, html: str, url: str, patterns=(), rendered=False):
+    return asyncio.run(asyncio.wait_for(reader.read(html, url, patterns, rendered), BOUND))
+
+
+@pytest.fixture
+def reader():
+    reader = ArticleReader(1)
+    yield reader
+    reader.close()
+
+
+def without(items: list[dict], *fields: str) -> list[str]:
+    return sorted(json.dumps({k: v for k, v in item.items() if k not in fields}, sort_keys=True) for item in items)
+
+
+def test_a_worker_reads_a_page_as_the_crawls_own_process_does(reader):
+    from parsel import Selector
+
+    html, url = fixture_page(1917388)
+    in_worker = read(reader, html, url)
+    here = read_article_page(Selector(text=html), url)
+    assert in_worker == here
+    expected = json.loads((EXPECTED / "1917388.json").read_text(encoding="utf-8"))
+    assert in_worker.fields["title"] == expected["article"]["title"]  # written by hand from the page
+    assert in_worker.teasers and in_worker.error is None
+
+
+def test_a_parser_exception_in_a_worker_comes_back_with_its_traceback(reader):
+    html, url = fixture_page(1917388)
+    reading = read(reader, html, url, patterns=("(unclosed",))  # re.compile raises in the worker
+    assert reading.fields is None and reading.error_type == "error"
+    assert "missing ), unterminated subpattern" in reading.error
+    assert "Traceback" in reading.error_traceback and "re.compile" in reading.error_traceback
+
+
+def test_a_killed_worker_is_replaced_and_the_pages_it_held_are_read_again(reader):
+    html, url = fixture_page(1917388)
+    assert read(reader, html, url).fields is not None
+    pids = list(reader._pool._processes)
+    assert len(pids) == 1
+
+    async def many_while_killed():
+        reads = [asyncio.ensure_future(reader.read(html, url, (), False)) for _ in range(20)]
+        await asyncio.sleep(0.05)
+        os.kill(pids[0], signal.SIGKILL)
+        return await asyncio.wait_for(asyncio.gather(*reads), BOUND)
+
+    readings = asyncio.run(many_while_killed())
+    assert reader.workers_replaced == 1
+    assert all(r.fields is not None and r.fields["article_id"] == 1917388 for r in readings)
+    assert list(reader._pool._processes) != pids
+
+
+def test_how_many_workers():
+    offline = Settings({"NEWSCRAWL_MIRROR": "fixtures/site"})
+    assert extract_processes(Settings()) == 0  # a live crawl waits on the host, not on CPU
+    assert extract_processes(offline) == (1 if (os.cpu_count() or 1) >= 2 else 0)
+    assert extract_processes(Settings({"NEWSCRAWL_EXTRACT_PROCESSES": "0", "NEWSCRAWL_MIRROR": "x"})) == 0
+    assert extract_processes(Settings({"NEWSCRAWL_EXTRACT_PROCESSES": "2"})) == 2
+    with pytest.raises(ValueError, match="NEWSCRAWL_EXTRACT_PROCESSES"):
+        extract_processes(Settings({"NEWSCRAWL_EXTRACT_PROCESSES": "many"}))
+
+
+def test_a_crawl_gives_the_same_items_with_and_without_a_worker(crawl):
+    here = crawl(settings={"NEWSCRAWL_EXTRACT_PROCESSES": "0", "NEWSCRAWL_RENDER": "0"})
+    in_worker = crawl(settings={"NEWSCRAWL_EXTRACT_PROCESSES": "1", "NEWSCRAWL_RENDER": "0"})
+    assert here.returncode == in_worker.returncode == 0
+    assert "newscrawl/extract_processes/pages" not in here.stats
+    assert in_worker.stats["newscrawl/extract_processes/pages"] >= len(in_worker.articles) > 30
+    assert without(in_worker.articles, "fetched_at") == without(here.articles, "fetched_at")
+    # which page showed a teaser first depends on which page was read first
+    assert without(in_worker.teasers, "fetched_at", "first_seen_on") == without(here.teasers, "fetched_at",
+                                                                                 "first_seen_on")
+
+
+def test_a_bad_setting_stops_the_crawl_before_it_starts(crawl):
+    result = crawl(settings={"NEWSCRAWL_EXTRACT_PROCESSES": "many"})
+    assert result.returncode == 2
+    assert "NEWSCRAWL_EXTRACT_PROCESSES" in result.log
