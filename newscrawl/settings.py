@@ -200,6 +200,11 @@ SCHEDULER = "newscrawl.incremental.StateResumeScheduler"
 DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
 REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
+# Scrapy starts CONCURRENT_ITEMS asyncio workers for every response (default 100), for the one or two items a page
+# yields; every pipeline here is synchronous CPU work, so there is nothing to overlap and the workers were a tenth of
+# an offline crawl's time (docs/PERFORMANCE.md). 4, not 1: Scrapy's queue holds twice the workers, and with one
+# the spider's output would wait on it after every second item (measured slower).
+CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
     "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
     "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/drift.py)
@@ -225,6 +230,10 @@ EXTENSIONS = {
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy's check for a `return value` in a generator callback re-reads and re-parses the callback's source whenever
+# its weak cache lost the bound method (a third of all responses: 0.3 ms each); tests/test_spider.py makes the same
+# check of DawnSpider's callbacks once instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Nothing listens for remote control here: no open ports for a crawler run from cron.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -25,6 +25,8 @@ DATE_FORMATS = ("%d %b, %Y", "%b %d, %Y", "%B %d, %Y")
 MIN_EXCERPT_CHARS = 20
 # The smallest run taken for the widget: one teaser's title and its date line (with a heading or date among them).
 MIN_RUN_PIECES = 2
+# Pieces are looked up by their first characters (a dict lookup per position instead of trying every piece).
+PREFIX_CHARS = 4
 HEADING, TITLE, DATE, EXCERPT = "heading", "title", "date", "excerpt"
 STRUCTURAL = frozenset({HEADING, DATE})  # kinds that occur in the widget and never in a quoting story
 
@@ -68,7 +70,11 @@ class SidebarText:
         self._orders: set[tuple[int, ...]] = set()
         self._page: str | None = None
         self._widget: list[int] = []
-        self._pieces: list[str] = []  # longest first, for greedy matching
+        # piece keys by their first PREFIX_CHARS characters, each list longest first (greedy matching); the shorter
+        # pieces longest first; every piece, for str.endswith. Rebuilt when a teaser adds pieces (None: stale).
+        self._by_prefix: dict[str, list[str]] | None = {}
+        self._short: list[str] = []
+        self._all: tuple[str, ...] = ()
 
     def add_teaser(self, title: str | None, excerpt: str | None, day: str | None, updated: bool,
                    shown_on: str = "") -> None:
@@ -94,16 +100,38 @@ class SidebarText:
         for key, kind in pieces.items():
             self._kinds.setdefault(key, kind)
             self._teasers_of.setdefault(key, set()).add(number)
-        self._pieces = sorted(self._kinds, key=len, reverse=True)
+        self._by_prefix = None
 
     # ---- finding pieces -------------------------------------------------------------------------
+    def _index(self) -> None:
+        """Index the pieces once per change of the set (teasers are few and come early; bodies are many)."""
+        by_prefix: dict[str, list[str]] = {}
+        short: list[str] = []
+        for piece in sorted(self._kinds, key=len, reverse=True):
+            if len(piece) >= PREFIX_CHARS:
+                by_prefix.setdefault(piece[:PREFIX_CHARS], []).append(piece)
+            else:
+                short.append(piece)
+        self._by_prefix, self._short, self._all = by_prefix, short, tuple(self._kinds)
+
+    def _piece_at(self, text: str, position: int) -> str | None:
+        """The longest piece that `text` shows at `position`: only the pieces that start with the same characters
+        can (two different pieces of one length cannot both match, so longest-first decides as before)."""
+        for piece in self._by_prefix.get(text[position:position + PREFIX_CHARS], ()):
+            if text.startswith(piece, position):
+                return piece
+        for piece in self._short:
+            if text.startswith(piece, position):
+                return piece
+        return None
+
     def _consume(self, text: str, offset: int = 0) -> tuple[int, list[tuple[int, int, str]]]:
         """How far `text` (a key) is made of pieces from `offset` on, and the pieces (start, end, key)."""
         position, found = offset, []
         while position < len(text):
             while position < len(text) and text[position] == " ":
                 position += 1
-            piece = next((p for p in self._pieces if text.startswith(p, position)), None)
+            piece = self._piece_at(text, position)
             if piece is None:
                 break
             found.append((position, position + len(piece), piece))
@@ -121,6 +149,8 @@ class SidebarText:
         # a glued start ends at a word boundary (the pieces were followed by a space)
         head = [Match(number, s, e, k) for s, e, k in found] if found and key[end - 1] == " " else []
         tail: list[Match] = []
+        if not key.endswith(self._all):  # an all-pieces end ends with a piece (a key has no trailing space)
+            return [head, tail]
         for cut in (i for i, ch in enumerate(key) if ch == " " and i >= end):  # earliest start of an all-pieces end
             stop, pieces = self._consume(key, cut + 1)
             if stop >= len(key) and pieces:
@@ -164,6 +194,8 @@ class SidebarText:
         blocks = body.split("\n\n")
         if not self._numbers:
             return Stripped(body)
+        if self._by_prefix is None:
+            self._index()
         runs: list[list[Match]] = [[]]
         for number, block in enumerate(blocks):
             parts = self._block_matches(number, block)

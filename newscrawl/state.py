@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS outputs (
 class StateStore(StoreBase):
     """The single-process store. newscrawl/redis_state.py has the same interface over Redis (distributed mode)."""
 
+    records_in_batches = True  # the JSON-lines writer may record many lines in one transaction (record_items)
+
     def __init__(self, path: str | Path, now=utc_now):
         self.path = Path(path)
         self.now = now
@@ -95,9 +97,15 @@ class StateStore(StoreBase):
     def record_item(self, kind: str, fields: dict, output: str | Path | None = None, offset: int | None = None,
                     discovered_modified: str | None = None) -> None:
         """Record an emitted item and, in the same transaction, the offset its output file now ends at."""
+        self.record_items([(kind, fields, discovered_modified)], {} if output is None else {output: offset})
+
+    def record_items(self, items: list[tuple[str, dict, str | None]], offsets: dict) -> None:
+        """Record emitted items (kind, fields, discovered_modified) and, in the same transaction, the offsets
+        their output files now end at ({output: offset})."""
         with self.db:  # one transaction: commit on success, rollback on error
-            self._upsert(kind, fields, discovered_modified)
-            if output is not None:
+            for kind, fields, discovered_modified in items:
+                self._upsert(kind, fields, discovered_modified)
+            for output, offset in offsets.items():
                 self._set_offset(output, offset)
 
     def touch_article(self, article_id: int, discovered_modified: str | None = None) -> None:
@@ -127,10 +135,7 @@ class StateStore(StoreBase):
         return self._db is not None or self.path.exists()
 
     def _record_lines(self, kind: str, lines: list[dict], output: Path, size: int) -> None:
-        with self.db:
-            for fields in lines:
-                self._upsert(kind, fields, None)
-            self._set_offset(output, size)
+        self.record_items([(kind, fields, None) for fields in lines], {output: size})
 
     def _upsert(self, kind: str, fields: dict, discovered_modified: str | None) -> None:
         now = self.now()

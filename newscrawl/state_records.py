@@ -59,6 +59,10 @@ class TeaserRecord:
 class StoreBase:
     """The discovery side channel, the claim, and the recovery of lines written but not recorded."""
 
+    # The Redis store records each line as it is written: that settles the line's claim, which other workers
+    # may be waiting on (docs/SCALING.md). The SQLite store records lines in batches (record_items).
+    records_in_batches = False
+
     def __init__(self):
         # article id -> latest change time discovery showed this run. Written only through note_discovered()
         # (by IncrementalMiddleware, its one writer); read through discovered_modified() by the middleware and

@@ -26,6 +26,7 @@ class FieldCoveragePipeline:
         self.stats = stats
         self.articles = 0
         self.filled: Counter[str] = Counter()
+        self.shares: dict[str, float] = {}  # as last put in the stats: a share that did not move is not set again
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -38,5 +39,8 @@ class FieldCoveragePipeline:
             self.stats.set_value(COVERAGE_ARTICLES, self.articles)
             self.filled.update(name for name in ARTICLE_FIELDS if is_filled(adapter.get(name)))
             for name in ARTICLE_FIELDS:
-                self.stats.set_value(f"{COVERAGE}/{name}", round(self.filled[name] / self.articles, 4))
+                share = round(self.filled[name] / self.articles, 4)
+                if self.shares.get(name) != share:  # most fields are always (1.0) or never (0.0) filled
+                    self.shares[name] = share
+                    self.stats.set_value(f"{COVERAGE}/{name}", share)
         return item

@@ -41,11 +41,11 @@ from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import EditorialTeaser
 from newscrawl.render_policy import RenderPolicy
+from newscrawl.responses import release_tree
 from newscrawl.seen import seen_for
 from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
 from newscrawl.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
-
 
 
 def page_kind(url: str) -> str:
@@ -160,6 +160,7 @@ class DawnSpider(scrapy.Spider):
             return []
         finally:
             count_skipped_entries(self.crawler, skipped)
+            release_tree(response)  # read: its tree goes with the response, not at the next garbage collection
 
     async def _read_in_worker(self, response) -> list:
         reading = await self.article_reader.read(response.text, response.url, self.render_policy.pattern_texts,

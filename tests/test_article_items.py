@@ -60,3 +60,22 @@ def test_teasers_let_through_already_are_not_built_again(spider):
     second = list(spider.parse(response_for(1917670), follow=False))
     assert [type(item) for item in second] == [Article]
     assert spider.crawler.stats.get_value(TEASERS_ALREADY_EMITTED) == 5
+
+
+def test_a_parsed_page_is_freed_without_the_garbage_collector(spider):
+    """Scrapy's cached Selector and its response refer to each other; the spider cuts that cycle once the page is
+    parsed, so a page and its tree go as soon as Scrapy lets go of the response (peak RSS, docs/PERFORMANCE.md)."""
+    import gc
+    import weakref
+
+    response = response_for(1917668)
+    gc.disable()
+    try:
+        items = list(spider.parse(response, follow=False))
+        assert any(isinstance(item, Article) for item in items)
+        tree = weakref.ref(response.selector.root)
+        gone = weakref.ref(response)
+        del response
+        assert gone() is None and tree() is None
+    finally:
+        gc.enable()

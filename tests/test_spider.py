@@ -78,3 +78,18 @@ def test_url_file_and_urls_are_merged_in_order_without_repeats(tmp_path):
     spider = make_spider(urls="https://www.dawn.com/news/1, https://www.dawn.com/news/3", url_file=str(listing))
     assert spider.explicit_urls == ["https://www.dawn.com/news/1", "https://www.dawn.com/news/3",
                                     "https://www.dawn.com/news/2"]
+
+
+def test_no_callback_is_a_generator_that_returns_a_value():
+    """What Scrapy's WARN_ON_GENERATOR_RETURN_VALUE would check on every response (turned off in settings.py for
+    its cost): a generator callback's `return value` would be lost silently."""
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    callbacks = [DawnSpider.parse, DawnSpider.on_error]
+    assert all(not is_generator_with_return_value(callback) for callback in callbacks)
+
+    def returns_a_value():  # the check can fail
+        yield 1
+        return 2
+
+    assert is_generator_with_return_value(returns_a_value)

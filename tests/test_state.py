@@ -120,3 +120,37 @@ def test_writer_cuts_a_torn_line_and_records_whole_unrecorded_ones(tmp_path):
     assert articles.read_text().count("\n") == 1
     assert store.emitted_article_ids() == {1}
     assert store.output_offset(articles) == articles.stat().st_size
+
+
+def test_writer_records_lines_in_batches_and_a_kill_between_batches_loses_none(tmp_path):
+    store = StateStore(tmp_path / "s.sqlite")
+    writer = make_writer(tmp_path, store)
+    for article_id in (1, 2, 3):  # well within RECORD_EVERY_SECONDS and RECORD_EVERY_LINES
+        writer.process_item(Article(url=f"https://www.dawn.com/news/{article_id}", article_id=article_id,
+                                    content_hash="x", version=1))
+    articles = tmp_path / "articles.jsonl"
+    first_line = len(articles.read_bytes().splitlines(keepends=True)[0])
+    # the first line opened a batch of its own (nothing was recorded before it); 2 and 3 wait for the next batch,
+    # flushed to the file already
+    assert store.emitted_article_ids() == {1} and store.output_offset(articles) == first_line
+    assert articles.read_text().count("\n") == 3
+    # killed here (close_spider never runs): the next start records the lines past the offset
+    restarted = StateStore(tmp_path / "s.sqlite")
+    make_writer(tmp_path, restarted).close_spider()
+    assert restarted.emitted_article_ids() == {1, 2, 3}
+    assert restarted.output_offset(articles) == articles.stat().st_size
+
+
+def test_writer_records_a_full_batch_at_once_and_the_rest_when_the_crawl_ends(tmp_path):
+    from pipelines.jsonl_writer import RECORD_EVERY_LINES
+
+    store = StateStore(tmp_path / "s.sqlite")
+    writer = make_writer(tmp_path, store)
+    for article_id in range(1, RECORD_EVERY_LINES + 3):
+        writer.process_item(Article(url=f"https://www.dawn.com/news/{article_id}", article_id=article_id,
+                                    content_hash="x", version=1))
+    # the first line alone, then RECORD_EVERY_LINES lines together; the last one waits
+    assert store.emitted_article_ids() == set(range(1, RECORD_EVERY_LINES + 2))
+    writer.close_spider()
+    assert store.emitted_article_ids() == set(range(1, RECORD_EVERY_LINES + 3))
+    assert store.output_offset(tmp_path / "articles.jsonl") == (tmp_path / "articles.jsonl").stat().st_size
