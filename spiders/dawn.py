@@ -155,8 +155,7 @@ class DawnSpider(scrapy.Spider):
         try:
             return list(self._route(response, follow, skipped))
         except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
-            count_parser_error(self.crawler, response.url, type(exc).__name__,
-                               f"{type(exc).__name__}: {str(exc)[:200]}", exc)
+            count_parser_error(self.crawler, response.url, type(exc).__name__, f"{type(exc).__name__}: {exc}", exc)
             return []
         finally:
             count_skipped_entries(self.crawler, skipped)
