@@ -50,6 +50,7 @@ def count_parser_error(crawler, url: str, error_type: str, error: str, details=N
     the exception, or the traceback text a worker process sent."""
     crawler.stats.inc_value(PARSER_ERROR_STAT)
     crawler.stats.inc_value(f"{PARSER_ERRORS}/{error_type}")
+    error = error[:300]  # a hostile page can make a message of any length
     if isinstance(details, BaseException):
         logger.error("Dropped %s: its parser raised %s [parser_error]", url, error, exc_info=details)
     else:

@@ -20,6 +20,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
@@ -90,12 +91,12 @@ class DawnSpider(scrapy.Spider):
     async def start(self):
         if not seed_once(self.crawler):
             return  # distributed mode: another worker pushed the entries; this one takes work from the queue
-        if self.from_archive:
-            for url in self.archive_article_urls():
-                yield self._request(url, follow=False)
-            return
-        if self.explicit_urls:
-            for url in self.explicit_urls:
+        if self.from_archive or self.explicit_urls:
+            # a list of any length (a url_file, an archive): handed to the scheduler as it has room (Scrapy's lazy
+            # start), or every request would wait in memory at once
+            for url in self.archive_article_urls() if self.from_archive else self.explicit_urls:
+                if self.crawler.engine.needs_backout():
+                    await self.crawler.signals.wait_for(signals.scheduler_empty)
                 yield self._request(url, follow=False)
             return
         settings = self.crawler.settings
@@ -154,8 +155,7 @@ class DawnSpider(scrapy.Spider):
         try:
             return list(self._route(response, follow, skipped))
         except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
-            count_parser_error(self.crawler, response.url, type(exc).__name__,
-                               f"{type(exc).__name__}: {str(exc)[:200]}", exc)
+            count_parser_error(self.crawler, response.url, type(exc).__name__, f"{type(exc).__name__}: {exc}", exc)
             return []
         finally:
             count_skipped_entries(self.crawler, skipped)

@@ -143,7 +143,9 @@ def _is_heading(element) -> bool:
 
 
 # libxml2 does the walking; the exact tests run in Python on the few elements found.
-_SECTION_TEXTS = compiled_xpath("//text()[" + " or ".join(f"contains(., '{name}')" for name in SIDEBAR_SECTIONS) + "]")
+# (the body's text only: the HTML parser puts every heading there, and the head's scripts and styles are long)
+_SECTION_TEXTS = compiled_xpath("/html/body/descendant::text()["
+                                + " or ".join(f"contains(., '{name}')" for name in SIDEBAR_SECTIONS) + "]")
 def _teaser_boxes_near(heading) -> list[tuple]:
     """(box, its blocks) of the teaser boxes of the nearest ancestor of a heading that holds any. A teaser box is
     a `story` box with a `story__title` and no article body (`story__content`) of its own."""
