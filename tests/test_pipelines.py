@@ -180,3 +180,59 @@ def test_repair_torn_tail_edge_cases(tmp_path):
     path.write_text("{}\n" * 40000 + "x" * 70000)  # torn line longer than one read chunk
     repair_torn_tail(path)
     assert path.read_text() == "{}\n" * 40000
+
+
+def test_mojibake_pattern_needs_a_non_ascii_character_within_its_length():
+    """What pipelines.validate.is_mojibake relies on, checked against ftfy's pattern itself (an ftfy upgrade that
+    breaks it fails here): every alternative holds a character no ASCII one matches, and no match is longer than
+    MOJIBAKE_MAX_CHARS."""
+    import warnings
+
+    from ftfy.badness import BADNESS_RE
+
+    from pipelines.validate import MOJIBAKE_MAX_CHARS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants as C
+        import sre_parse
+
+    parsed = sre_parse.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    assert parsed.getwidth()[1] <= MOJIBAKE_MAX_CHARS
+    (op, (_, alternatives)), = list(parsed)
+    assert op is C.BRANCH
+
+    def only_non_ascii(item) -> bool:
+        kind, value = item
+        if kind is C.LITERAL:
+            return value >= 128
+        return kind is C.IN and all(k is C.LITERAL and v >= 128 or k is C.RANGE and v[0] >= 128 for k, v in value)
+
+    assert all(any(only_non_ascii(item) for item in alternative) for alternative in alternatives)
+
+
+def test_mojibake_check_answers_as_ftfy_does():
+    import random
+
+    from ftfy.badness import is_bad
+
+    from pipelines.validate import is_mojibake
+    from tests.conftest import EXPECTED
+
+    texts = []
+    for path in sorted(EXPECTED.glob("*.json")):
+        article_json = json.loads(path.read_text(encoding="utf-8")).get("article") or {}
+        texts += [article_json.get("title") or "", "\n\n".join(article_json.get("body_paragraphs") or [])]
+    texts = [t for t in texts if t]
+    # the same texts read with the wrong charset, and bits of those put into good text
+    garbled = [t.encode("utf-8").decode(charset, errors="replace") for t in texts for charset in ("cp1252", "latin-1")]
+    rng = random.Random(12)
+    mixed = []
+    for _ in range(2000):
+        text, bad = rng.choice(texts), rng.choice(garbled)
+        at, cut = rng.randrange(len(text)), rng.randrange(len(bad))
+        mixed.append(text[:at] + bad[cut:cut + rng.randint(1, 9)] + text[at:])
+    samples = texts + garbled + mixed + ["", "plain ascii", "Pakistanâ€™s cafÃ©", "\x9d", "naïve café — “quoted”"]
+    answers = [is_bad(s) for s in samples]
+    assert [is_mojibake(s) for s in samples] == answers
+    assert 50 < sum(answers) < len(samples) - 50  # both answers are well represented
