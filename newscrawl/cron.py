@@ -157,19 +157,34 @@ def fresh_stats(path: Path, before: tuple | None) -> dict | None:
         return None
 
 
+def setting_problem(settings) -> str | None:
+    """What is wrong with the offline source or the worker setting, found before the lock and the crawl (cheaply:
+    an archive's files are looked for, not indexed; the crawl indexes them)."""
+    from newscrawl.archive.replay import warc_files
+    from newscrawl.article_reader import extract_processes
+    from newscrawl.mirror import Mirror
+
+    try:
+        if settings.get("NEWSCRAWL_MIRROR") and settings.get("NEWSCRAWL_REPLAY"):
+            return "NEWSCRAWL_MIRROR and NEWSCRAWL_REPLAY are both set: choose one source"
+        if mirror := settings.get("NEWSCRAWL_MIRROR"):
+            Mirror(mirror)
+        if replay := settings.get("NEWSCRAWL_REPLAY"):
+            warc_files(replay)
+        extract_processes(settings)
+    except ValueError as exc:  # MirrorError and ArchiveError are ValueErrors
+        return str(exc)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start = utc_now()
     settings = crawl_settings(args.settings)
     output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR"))
-    if mirror := settings.get("NEWSCRAWL_MIRROR"):
-        from newscrawl.mirror import Mirror, MirrorError
-
-        try:
-            Mirror(mirror)
-        except MirrorError as exc:
-            print(f"newscrawl-cron: cannot start: {exc}", file=sys.stderr)
-            return NOT_STARTED
+    if problem := setting_problem(settings):
+        print(f"newscrawl-cron: cannot start: {problem}", file=sys.stderr)
+        return NOT_STARTED
     try:
         held = take_locks(settings)
     except Locked as exc:

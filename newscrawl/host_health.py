@@ -28,6 +28,10 @@ CONNECTION_FAILURES = (CannotResolveHostError, DownloadConnectionRefusedError, D
                        DNSLookupError, TwistedTimeoutError, ConnectionError, TimeoutError)
 
 
+class CrawlStopped(IgnoreRequest):
+    """A request the stopped crawl did not send (counted as newscrawl/skipped/crawl_stopped, not as an error)."""
+
+
 class HostHealthMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -43,7 +47,7 @@ class HostHealthMiddleware:
 
     def process_request(self, request):
         if self.stopping:  # requests already past the scheduler when the crawl stopped: no attempt, no wait
-            raise IgnoreRequest(f"the crawl stopped ({self.stopping})")
+            raise CrawlStopped(f"the crawl stopped ({self.stopping})")
         return None
 
     def process_response(self, request, response):

@@ -100,3 +100,15 @@ def strip_query(url: str) -> str:
     """The URL without query string and fragment: tracking parameters never name another page here."""
     parts = urlsplit(url)
     return parts._replace(query="", fragment="").geturl()
+
+
+def page_kind(url: str) -> str:
+    """Which parser a URL needs: "article", "sitemap", "feed" or "listing"."""
+    if article_id_from_url(url) is not None:
+        return "article"
+    path = urlsplit(url).path
+    if path.startswith("/feeds/sitemap") or path.endswith(".xml") and "sitemap" in path:
+        return "sitemap"
+    if path.startswith("/feeds/"):
+        return "feed"
+    return "listing"

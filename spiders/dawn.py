@@ -40,24 +40,13 @@ from newscrawl.extraction import (
 from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import EditorialTeaser
+from newscrawl.host_health import CrawlStopped
 from newscrawl.render_policy import RenderPolicy
 from newscrawl.responses import release_tree
 from newscrawl.seen import seen_for
 from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
 from newscrawl.truncation import TruncatedPage
-from newscrawl.urls import SITE_HOST, SITE_ROOT, article_id_from_url, web_url_problem
-
-
-def page_kind(url: str) -> str:
-    """Which parser a URL needs: "article", "sitemap", "feed" or "listing"."""
-    if article_id_from_url(url) is not None:
-        return "article"
-    path = urlsplit(url).path
-    if path.startswith("/feeds/sitemap") or path.endswith(".xml") and "sitemap" in path:
-        return "sitemap"
-    if path.startswith("/feeds/"):
-        return "feed"
-    return "listing"
+from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, web_url_problem
 
 
 class DawnSpider(scrapy.Spider):
@@ -242,7 +231,8 @@ class DawnSpider(scrapy.Spider):
         if failure.check(TruncatedPage):
             return  # counted and logged as newscrawl/dropped/truncated (newscrawl/truncation.py)
         response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
+        reason = (f"http_{response.status}" if response is not None
+                  else "crawl_stopped" if failure.check(CrawlStopped) else type(failure.value).__name__)
         self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         # a missing page is routine (listings link to withdrawn stories), and so is a request dropped because the
         # crawl is stopping (newscrawl/host_health.py); a 5xx or network error is not

@@ -94,6 +94,18 @@ def test_a_bad_argument_means_could_not_start(tmp_path, args):
     assert run_cron(tmp_path, *args).returncode == cron.NOT_STARTED
 
 
+@pytest.mark.parametrize("settings, said", [
+    (["-s", "NEWSCRAWL_REPLAY={tmp}/no-warc-here"], "names no WARC file"),
+    (["-s", "NEWSCRAWL_EXTRACT_PROCESSES=many"], "NEWSCRAWL_EXTRACT_PROCESSES"),
+])
+def test_a_bad_archive_or_worker_setting_means_could_not_start(tmp_path, settings, said):
+    done = run_cron(tmp_path, *[s.format(tmp=tmp_path) for s in settings],
+                    mirror=None if "REPLAY" in settings[1] else SITE)
+    assert done.returncode == cron.NOT_STARTED
+    assert said in done.stderr and "cannot start" in done.stderr
+    assert not (tmp_path / "runs.jsonl").exists()  # no crawl ran
+
+
 def test_a_broken_mirror_means_could_not_start(tmp_path):
     done = run_cron(tmp_path, mirror=tmp_path / "nowhere")
     assert done.returncode == cron.NOT_STARTED

@@ -96,3 +96,31 @@ def test_a_host_answering_403_to_everything_stops_the_crawl_as_blocked(crawl, tm
     assert result.stats["downloader/response_status_count/403"] == 5
     assert "answered 403 to the last 5 requests" in result.log
     assert "exit 9: blocked" in result.log
+
+
+def test_a_request_the_stopped_crawl_did_not_send_is_counted_as_such():
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.host_health import CrawlStopped, HostHealthMiddleware
+    from spiders.dawn import DawnSpider
+
+    crawler = get_crawler(DawnSpider)
+    spider = DawnSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    health = HostHealthMiddleware(crawler)
+    health.stopping = "blocked"
+    request = Request("https://www.dawn.com/news/1918168")
+    with pytest.raises(CrawlStopped) as stopped:
+        health.process_request(request)
+    spider.on_error(failure_of(stopped.value, request))
+    assert crawler.stats.get_value("newscrawl/skipped/crawl_stopped") == 1
+    assert crawler.stats.get_value("newscrawl/skipped/IgnoreRequest") is None
+
+
+def failure_of(exception, request):
+    from twisted.python.failure import Failure
+
+    failure = Failure(exception)
+    failure.request = request  # as Scrapy hands it to an errback
+    return failure
