@@ -18,6 +18,8 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +30,8 @@ from .stats_keys import EXTRACT_WORKER_PAGES, EXTRACT_WORKERS_REPLACED
 
 # A worker is replaced after this many pages: whatever a long run fragments in its heap is given back.
 PAGES_PER_WORKER = 20_000
+# How often a worker checks that the crawl that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,19 @@ def _read_in_worker(html: str, url: str, patterns: tuple[str, ...], rendered: bo
 def _start_worker() -> None:
     # Ctrl-C and a stopping cron reach the whole process group: the crawl decides when to stop, and closes the pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not any(thread.name == "newscrawl-parent-watch" for thread in threading.enumerate()):
+        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newscrawl-parent-watch",
+                         daemon=True).start()
     importlib.import_module(f"{__package__}.extraction")  # once, before the first page
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A crawl killed outright (SIGKILL, the OOM killer) cannot close its pool, and a worker waiting for pages would
+    wait forever (it holds both ends of its queue's pipe, so it never reads an end of file): it leaves once its
+    parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def extract_processes(settings) -> int:

@@ -5,12 +5,15 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from scrapy.settings import Settings
 
 from newscrawl.article_reader import ArticleReader, extract_processes, read_article_page
-from tests.conftest import EXPECTED, SITE
+from tests.conftest import EXPECTED, ROOT, SITE
 
 BOUND = 60  # seconds: no test here waits longer on a worker
 
@@ -71,6 +74,42 @@ def test_a_killed_worker_is_replaced_and_the_pages_it_held_are_read_again(reader
     assert reader.workers_replaced == 1
     assert all(r.fields is not None and r.fields["article_id"] == 1917388 for r in readings)
     assert list(reader._pool._processes) != pids
+
+
+DRIVER = """
+import asyncio, sys
+from newscrawl.article_reader import ArticleReader
+reader = ArticleReader(1)
+html, url = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+assert asyncio.run(reader.read(html, url, (), False)).fields is not None
+print(*reader._pool._processes, flush=True)
+asyncio.run(asyncio.sleep(60))
+"""
+
+
+def test_a_worker_leaves_when_the_crawl_that_started_it_is_killed():
+    html, url = fixture_page(1917388)
+    page = next(path for path in SITE.rglob("*.html") if path.read_text(encoding="utf-8") == html)
+    driver = subprocess.Popen([sys.executable, "-c", DRIVER, str(page), url], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        worker = int(driver.stdout.readline())
+        os.kill(driver.pid, signal.SIGKILL)  # no shutdown of the pool: as the OOM killer or `kill -9` would
+        driver.wait(timeout=BOUND)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and alive(worker):
+            time.sleep(0.2)
+        assert not alive(worker), "the worker outlived its crawl"
+    finally:
+        driver.kill()
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for this purpose: it runs nothing
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_how_many_workers():
