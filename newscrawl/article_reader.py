@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 import traceback
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -49,8 +50,7 @@ class ArticleReading:
 
 def read_article_page(selector, url: str, patterns=(), rendered: bool = False, skip_ids=()) -> ArticleReading:
     """The render decision, and unless the page needs rendering, its Article fields and teasers. Pure."""
-    from collections import Counter
-
+    # imported here: newscrawl-cron and the crawl command load this module for extract_processes() alone
     from .extraction import ParsedArticlePage
     from .render_policy import render_reasons
 
@@ -85,9 +85,8 @@ def _read_in_worker(html: str, url: str, patterns: tuple[str, ...], rendered: bo
 def _start_worker() -> None:
     # Ctrl-C and a stopping cron reach the whole process group: the crawl decides when to stop, and closes the pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not any(thread.name == "newscrawl-parent-watch" for thread in threading.enumerate()):
-        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newscrawl-parent-watch",
-                         daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newscrawl-parent-watch",
+                     daemon=True).start()
     importlib.import_module(f"{__package__}.extraction")  # once, before the first page
 
 
@@ -138,7 +137,7 @@ class ArticleReader:
         # spawn, not fork: a child forked from a running reactor inherits its threads' locks
         self._pool = ProcessPoolExecutor(self.processes, multiprocessing.get_context("spawn"),
                                          initializer=_start_worker, max_tasks_per_child=PAGES_PER_WORKER)
-        self._pool.submit(_start_worker)
+        self._pool.submit(int)  # a task, so that the pool starts its worker now
 
     @property
     def in_workers(self) -> bool:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from .offline import is_hit, is_offline
 from .stats_keys import RENDER
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class BrowserIsolationAddon:
 
     def update_settings(self, settings):
         priority = settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0
-        offline = settings.get("NEWSCRAWL_MIRROR") or settings.get("NEWSCRAWL_REPLAY")
+        offline = is_offline(settings)
         direct = [] if offline else settings.getlist("NEWSCRAWL_RENDER_HOSTS")
         options = isolated_launch_options(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"),
                                           settings.get("NEWSCRAWL_BROWSER_WALL"), direct)
@@ -111,7 +112,7 @@ class BrowserRouter:
             await route.abort("blockedbyclient")
         elif action == "mirror":
             status, headers, body = self.mirror.answer(request.url)
-            self.stats.inc_value(f"{STAT}/mirror/{'hit' if status != 404 or body else 'miss'}")
+            self.stats.inc_value(f"{STAT}/mirror/{'hit' if is_hit(status, body) else 'miss'}")
             await route.fulfill(status=status, headers=headers, body=body)
         else:
             self.stats.inc_value(f"{STAT}/live_requests")

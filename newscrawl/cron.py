@@ -163,10 +163,10 @@ def setting_problem(settings) -> str | None:
     from newscrawl.archive.replay import warc_files
     from newscrawl.article_reader import extract_processes
     from newscrawl.mirror import Mirror
+    from newscrawl.offline import check_one_source
 
     try:
-        if settings.get("NEWSCRAWL_MIRROR") and settings.get("NEWSCRAWL_REPLAY"):
-            return "NEWSCRAWL_MIRROR and NEWSCRAWL_REPLAY are both set: choose one source"
+        check_one_source(settings)
         if mirror := settings.get("NEWSCRAWL_MIRROR"):
             Mirror(mirror)
         if replay := settings.get("NEWSCRAWL_REPLAY"):

@@ -3,6 +3,8 @@ settings that go with having no host to spare."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .archive.replay import load_archive
 from .mirror import Mirror, MirrorError
 
@@ -15,14 +17,30 @@ def is_offline(settings) -> bool:
     return bool(settings.get("NEWSCRAWL_MIRROR") or settings.get("NEWSCRAWL_REPLAY"))
 
 
+def check_one_source(settings) -> None:
+    if settings.get("NEWSCRAWL_MIRROR") and settings.get("NEWSCRAWL_REPLAY"):
+        raise MirrorError("NEWSCRAWL_MIRROR and NEWSCRAWL_REPLAY are both set: choose one source")
+
+
+@lru_cache(maxsize=4)
+def load_mirror(directory: str) -> Mirror:
+    """One Mirror per directory in a process: the check before the crawl and both download handlers (http, https)
+    share it, as they share an Archive (archive.replay.load_archive)."""
+    return Mirror(directory)
+
+
+def is_hit(status: int, body: bytes) -> bool:
+    """An answer the source held: a URL it lacks answers 404 with an empty body."""
+    return status != 404 or bool(body)
+
+
 def offline_source(settings):
     """The Mirror or Archive answering every request, or None for a live crawl. Both answer
     `answer(url) -> (status, headers, body)`; unknown URLs answer 404."""
+    check_one_source(settings)
     mirror, replay = settings.get("NEWSCRAWL_MIRROR"), settings.get("NEWSCRAWL_REPLAY")
-    if mirror and replay:
-        raise MirrorError("NEWSCRAWL_MIRROR and NEWSCRAWL_REPLAY are both set: choose one source")
     if mirror:
-        return Mirror(mirror)
+        return load_mirror(str(mirror))
     if replay:
         return load_archive(replay, settings.get("NEWSCRAWL_REPLAY_AT") or None)
     return None

@@ -95,10 +95,11 @@ class RenderPolicy:
     def rendered(response) -> bool:
         return bool(response.meta.get("playwright"))
 
-    def reasons(self, response, kind: str, article_page=None) -> list[str]:
+    def reasons(self, response, kind: str) -> list[str]:
+        """For a listing (an article page's are read with it: newscrawl/article_reader.py)."""
         if self.rendered(response):
             return []  # already rendered: parse what the browser gave
-        return render_reasons(response.selector, response.url, kind, self.patterns, article_page)
+        return render_reasons(response.selector, response.url, kind, self.patterns)
 
     def rerender(self, response, reasons: list[str]) -> Request | None:
         """The request that renders this page, or None (counted, logged) when rendering is off."""

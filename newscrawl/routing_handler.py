@@ -25,7 +25,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from .archive.recorder import WarcRecorder
 from .archive.replay import Archive
-from .offline import is_offline, offline_source
+from .offline import is_hit, is_offline, offline_source
 from .browser import RenderDownloader
 from .stats_keys import MIRROR, PLAIN_PAGES, REPLAY, REQUESTS_BY_HOST
 
@@ -89,7 +89,7 @@ class RoutingDownloadHandler(BaseDownloadHandler):
             response = await self._live.download_request(request)
         else:
             status, headers, body = self.source.answer(request.url)
-            self.stats.inc_value(f"{self.source_stat}/{'hit' if status != 404 or body else 'miss'}")
+            self.stats.inc_value(f"{self.source_stat}/{'hit' if is_hit(status, body) else 'miss'}")
             response = build_response(request, status, headers, body)
         self._record(request, response)
         return response

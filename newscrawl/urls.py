@@ -4,7 +4,8 @@ The numeric id is an article's identity: `/news/1532195/some-slug`, `/news/15321
 `/news/1532195/other-slug?utm_source=x` are one article, whose canonical URL has no slug.
 
 Every URL read here comes from a page or a feed, so none is trusted: a malformed one ("http://[oops/") or an id
-outside ARTICLE_ID_RANGE is no article (`article_id_from_url` says None), and `url_problem` says why.
+outside ARTICLE_ID_RANGE is no article (`article_id_from_url` says None), and `web_url_problem` says why. `page_kind` says which parser
+a URL needs.
 """
 
 from __future__ import annotations

@@ -175,9 +175,7 @@ class DawnSpider(scrapy.Spider):
             yield from self._article_results(response, reading)
             return
         if reasons := self.render_policy.reasons(response, kind):
-            # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
-            if (rendered := self.render_policy.rerender(response, reasons)) is not None:
-                yield rendered
+            yield from self._render_again(response, reasons)
             return
         if kind == "sitemap":
             yield from self.parse_sitemap(response, follow, skipped)
@@ -191,11 +189,14 @@ class DawnSpider(scrapy.Spider):
 
     def _article_results(self, response, reading: ArticleReading):
         if reading.reasons:
-            # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
-            if (rendered := self.render_policy.rerender(response, list(reading.reasons))) is not None:
-                yield rendered
-            return
-        yield from self.parse_article(response, reading)
+            yield from self._render_again(response, list(reading.reasons))
+        else:
+            yield from self.parse_article(response, reading)
+
+    def _render_again(self, response, reasons: list[str]):
+        # the plain HTML lacks what the items need: the same page again, in the browser (render_policy.py)
+        if (rendered := self.render_policy.rerender(response, reasons)) is not None:
+            yield rendered
 
     def parse_article(self, response, reading: ArticleReading):
         yield from article_items(self.crawler, response.url, reading)

@@ -65,10 +65,16 @@ class Capture:
     refers_to_date: str | None = None
 
 
+def status_of(http_headers) -> int | None:
+    """The HTTP status of a record's headers; None when it is no number (a foreign archive's oddity)."""
+    code = http_headers.get_statuscode()
+    return int(code) if code.isdigit() else None
+
+
 def _capture(record, file: Path, offset: int, length: int) -> Capture:
     headers = record.rec_headers
     http = record.http_headers
-    status = int(http.get_statuscode()) if http is not None and http.get_statuscode().isdigit() else None
+    status = status_of(http) if http is not None else None
     return Capture(url=headers.get_header("WARC-Target-URI"), date=headers.get_header("WARC-Date") or "",
                    type=record.rec_type, status=status, digest=headers.get_header("WARC-Payload-Digest"),
                    file=str(file), offset=offset, length=length, rendered=bool(headers.get_header(RENDERED_FIELD)),

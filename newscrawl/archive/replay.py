@@ -18,7 +18,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 
-from .index import Capture, CaptureIndex, warc_time
+from .index import Capture, CaptureIndex, status_of, warc_time
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Archive:
         if http is None:
             return None, {}, record.content_stream().read()
         body = record.content_stream().read() if record.rec_type == "response" else b""
-        status = int(http.get_statuscode()) if http.get_statuscode().isdigit() else None
+        status = status_of(http)
         encoding = (http.get_header("content-encoding") or "").lower()
         decoded = encoding in BufferedReader.get_supported_decompressors()
         headers: dict[str, str] = {}

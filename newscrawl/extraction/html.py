@@ -100,16 +100,6 @@ def owned_by(element, story) -> bool:
 _CLASS_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def class_test(token: str, attribute: str = "@class") -> str:
-    """An XPath predicate: the class list (`attribute`: `@class` from an element, `.` from the attribute itself)
-    holds `token`, token-exactly (as `has_class`). The cheap `contains` runs first, so the exact test only runs
-    on the few elements that pass it."""
-    if not _CLASS_TOKEN.fullmatch(token):
-        raise ValueError(f"not a class token: {token!r}")
-    return (f"contains({attribute}, '{token}')"
-            f" and contains(concat(' ', normalize-space({attribute}), ' '), ' {token} ')")
-
-
 @lru_cache(maxsize=None)
 def compiled_xpath(expression: str) -> etree.XPath:
     """An XPath compiled once per process (they are few and constant), then run by libxml2 on any element."""
@@ -172,7 +162,8 @@ def elements_with_class(root, token: str) -> list:
         if root.getparent() is None:
             return list(found)
         return [el for el in found if is_inside(el, root)]
-    class_test(token)  # refuses a string that is no class token
+    if not _CLASS_TOKEN.fullmatch(token):  # it goes into an XPath string
+        raise ValueError(f"not a class token: {token!r}")
     candidates = compiled_xpath(f"descendant::*/@class[contains(., '{token}')]/..")(root)
     return [el for el in candidates if has_class(el, token)]
 
