@@ -76,8 +76,7 @@ class SidebarText:
         self._short: list[str] = []
         self._all: tuple[str, ...] = ()
 
-    def add_teaser(self, title: str | None, excerpt: str | None, day: str | None, updated: bool,
-                   shown_on: str = "") -> None:
+    def add_teaser(self, title: str | None, excerpt: str | None, day: str | None, shown_on: str = "") -> None:
         """A teaser of the widget on page `shown_on`; teasers of one page come in the order the page shows them."""
         identity = _key(title or excerpt or "")
         if not identity:

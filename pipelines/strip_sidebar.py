@@ -36,7 +36,7 @@ class StripSidebarPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         if isinstance(item, EditorialTeaser):
-            self.sidebar.add_teaser(adapter["title"], adapter["excerpt"], adapter["date"], adapter["updated"],
+            self.sidebar.add_teaser(adapter["title"], adapter["excerpt"], adapter["date"],
                                     shown_on=adapter.get("first_seen_on") or "")
         elif isinstance(item, Article):
             if adapter.get("body"):

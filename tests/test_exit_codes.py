@@ -1,13 +1,13 @@
 """`scrapy crawl dawn` exits non-zero, with newscrawl-cron's codes, whenever the crawl did not do its job; a bad
 argument is refused before the first request in one line; an unreachable or blocking host stops it in seconds."""
 
-import socket
 import time
 
 import pytest
 
 from newscrawl import settings as project_settings
 from newscrawl import verdict
+from tests.distributed_run import free_port
 from tests.conftest import write_mirror
 
 
@@ -61,9 +61,7 @@ def test_a_healthy_crawl_exits_0(crawl):
 
 
 def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens there once the socket is closed
+    return free_port()  # nothing listens there once its probe socket is closed
 
 
 def test_an_unreachable_host_stops_the_crawl_in_seconds(crawl):
