@@ -15,6 +15,7 @@ the status, headers and body as the server sent them (before decompression), red
 from __future__ import annotations
 
 import logging
+import weakref
 from urllib.parse import urlsplit
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
@@ -51,7 +52,18 @@ def build_response(request, status: int, headers: dict, body: bytes):
     return response_cls(url=request.url, status=status, headers=headers, body=body, request=request)
 
 
+# crawler -> its handler: DOWNLOAD_HANDLERS maps http and https to this class, and Scrapy builds one per scheme;
+# one handler (one source, browser, recorder, live client) serves both
+_handlers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class RoutingDownloadHandler(BaseDownloadHandler):
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawler not in _handlers:
+            _handlers[crawler] = cls(crawler)
+        return _handlers[crawler]
+
     def __init__(self, crawler):
         super().__init__(crawler)
         settings = crawler.settings
@@ -61,6 +73,7 @@ class RoutingDownloadHandler(BaseDownloadHandler):
         self.source_stat = REPLAY if self.replaying else MIRROR
         self.render = RenderDownloader(crawler, self.source)  # starts no browser until a page needs one
         self._live = None
+        self._closed = False
         if self.source is None:
             live_cls = load_object(settings.get("NEWSCRAWL_LIVE_DOWNLOAD_HANDLER") or HTTP11DownloadHandler)
             self._live = build_from_crawler(live_cls, crawler)
@@ -108,6 +121,9 @@ class RoutingDownloadHandler(BaseDownloadHandler):
             self.recorder.record(request, response, rendered_by=rendered_by)
 
     async def close(self):
+        if self._closed:  # Scrapy closes it once per scheme
+            return
+        self._closed = True
         await self.render.close()
         if self._live is not None:
             await self._live.close()

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from newscrawl.mirror import Mirror, MirrorError
-from tests.conftest import write_mirror
+from tests.conftest import SITE, write_mirror
 
 
 def test_answers_listed_urls_and_404s_the_rest(tmp_path):
@@ -56,3 +56,22 @@ def test_under_a_mirror_the_browser_resolves_no_name():
     live = Settings({"PLAYWRIGHT_LAUNCH_OPTIONS": project.PLAYWRIGHT_LAUNCH_OPTIONS})
     OfflineAddon().update_settings(live)
     assert NO_NAME_RESOLVES not in live.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["args"]
+
+
+def test_one_handler_and_one_mirror_serve_http_and_https():
+    """DOWNLOAD_HANDLERS maps both schemes to the routing handler: Scrapy asks for one per scheme, and gets the
+    same one, with one loaded mirror (one browser, one WARC recorder)."""
+    from scrapy.core.downloader.handlers import DownloadHandlers
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.offline import load_mirror
+
+    from spiders.dawn import DawnSpider
+
+    handler = "newscrawl.routing_handler.RoutingDownloadHandler"
+    crawler = get_crawler(DawnSpider, {"DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+                                       "NEWSCRAWL_MIRROR": str(SITE)})
+    load_mirror.cache_clear()
+    handlers = DownloadHandlers(crawler)
+    assert handlers._get_handler("http") is handlers._get_handler("https")
+    assert load_mirror.cache_info().misses == 1

@@ -41,7 +41,7 @@ RENDERED_FIELD = "WARC-Newscrawl-Rendered"  # on a response the browser returned
 TRANSFER_HEADERS = frozenset({b"transfer-encoding", b"content-length"})
 # A rendered page is the browser's DOM, never encoded, whatever the server's response said.
 RENDERED_SKIPPED_HEADERS = TRANSFER_HEADERS | {b"content-encoding"}
-_serials = itertools.count()  # file serials, shared by the handler instances (http, https) of one process
+_serials = itertools.count()  # file serials, unique in the process (its crawls may record into one directory)
 
 
 def http_status_line(status: int) -> str:
