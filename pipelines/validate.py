@@ -39,28 +39,25 @@ def is_mojibake(text: str) -> bool:
     return end >= 0 and BADNESS_RE.search(text, start, end) is not None
 
 
-def missing_fields(item) -> list[str]:
-    adapter = ItemAdapter(item)
-    required = REQUIRED_FIELDS.get(type(item), ())
+def missing_fields(adapter: ItemAdapter) -> list[str]:
+    required = REQUIRED_FIELDS.get(type(adapter.item), ())
     return [name for name in required if adapter.get(name) in (None, "", [], {})]
 
 
-def bad_urls(item) -> list[str]:
+def bad_urls(adapter: ItemAdapter) -> list[str]:
     """The item's URLs (its own, its images') that are not absolute http(s) URLs with a host and clean characters."""
-    adapter = ItemAdapter(item)
     urls = [adapter.get("url")] + [image.get("url") for image in adapter.get("images") or []
                                    if isinstance(image, dict)]
     return [str(url)[:200] for url in urls if url is not None and web_url_problem(url) is not None]
 
 
-def garbled_fields(item) -> list[str]:
+def garbled_fields(adapter: ItemAdapter) -> list[str]:
     """Text fields that read as mojibake (ftfy's detector: UTF-8 read as cp1252 and the like) or hold
     replacement characters: the page was decoded with the wrong charset. Dropped, not repaired: a repair is a
     guess, and the page is checked again after NEWSCRAWL_RECHECK_HOURS (newscrawl/incremental.py)."""
-    adapter = ItemAdapter(item)
     garbled = []
     for name, limit in (("title", 0), ("body", MAX_REPLACEMENTS_IN_BODY), ("excerpt", 0)):
-        text = adapter.get(name) if name in adapter.field_names() else None
+        text = adapter.get(name)  # None for a field the item class has not
         if isinstance(text, str) and (text.count(REPLACEMENT_CHARACTER) > limit or is_mojibake(text)):
             garbled.append(name)
     return garbled
@@ -75,14 +72,15 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if missing := missing_fields(item):
+        adapter = ItemAdapter(item)  # one per item, for all the checks
+        if missing := missing_fields(adapter):
             # the first missing field names the reason, so a page with no body and no title counts once
             raise drop(self.stats, f"missing_{missing[0]}", item, f"missing {', '.join(missing)}")
-        if urls := bad_urls(item):
+        if urls := bad_urls(adapter):
             raise drop(self.stats, "bad_url", item, f"not a web URL: {', '.join(urls)}")
-        body = ItemAdapter(item).get("body") if "body" in ItemAdapter(item).field_names() else None
+        body = adapter.get("body")
         if isinstance(body, str) and len(body) > MAX_BODY_CHARS:
             raise drop(self.stats, "body_too_long", item, f"body of {len(body):,} characters (> {MAX_BODY_CHARS:,})")
-        if garbled := garbled_fields(item):
+        if garbled := garbled_fields(adapter):
             raise drop(self.stats, "mojibake", item, f"garbled text (wrong charset?) in {', '.join(garbled)}")
         return item

@@ -65,7 +65,6 @@ def test_one_handler_and_one_mirror_serve_http_and_https():
     from scrapy.utils.test import get_crawler
 
     from newscrawl.offline import load_mirror
-
     from spiders.dawn import DawnSpider
 
     handler = "newscrawl.routing_handler.RoutingDownloadHandler"
