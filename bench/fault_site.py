@@ -27,6 +27,7 @@ from pathlib import Path
 
 from newscrawl.mirror import Mirror
 from newscrawl.urls import SITE_ROOT
+from tests.generated_site import local_site_settings
 
 SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 FAULT_KINDS = ("truncate", "reset", "retry_after", "error")
@@ -80,8 +81,7 @@ class FaultSite:
 
     def local_site_settings(self) -> dict:
         """The settings that send a crawl's www.dawn.com requests to this server."""
-        return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
-                "NEWSCRAWL_TEST_SITE_PORT": self.httpd.server_address[1]}
+        return local_site_settings(self.httpd.server_address[1])
 
     def served_whole(self, path: str) -> bool:
         return "whole" in self.answers.get(path, [])

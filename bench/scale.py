@@ -26,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.distributed_run import RedisServer, Workers  # noqa: E402
-from tests.generated_site import SiteServer, article_ids, listing_count, listing_urls  # noqa: E402
+from tests.generated_site import (SiteServer, article_ids, listing_count, listing_urls,  # noqa: E402
+                                  local_site_settings)
 
 LATENCY = 0.05
 
@@ -82,8 +83,7 @@ def polite(base: Path, count: int, counts: list[int], delay: float) -> list[dict
     for workers in counts:
         with SiteServer(count, LATENCY) as site:
             listings = listing_urls(count)
-            settings = {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
-                        "NEWSCRAWL_TEST_SITE_PORT": site.port, "NEWSCRAWL_FEEDS": ",".join(listings),
+            settings = {**local_site_settings(site.port), "NEWSCRAWL_FEEDS": ",".join(listings),
                         "NEWSCRAWL_LISTINGS": listings[0], "DOWNLOAD_DELAY": delay, "DOWNLOAD_DELAY_JITTER": 0,
                         "AUTOTHROTTLE_ENABLED": 0, "NEWSCRAWL_RENDER": 0, "LOG_LEVEL": "WARNING"}
             seconds, _ = run(base / f"polite-{workers}", count, workers, settings)

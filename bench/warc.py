@@ -33,6 +33,7 @@ from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 from newscrawl.archive.pack import pack_mirror  # noqa: E402
 from newscrawl.archive.replay import Archive  # noqa: E402
 from newscrawl.mirror import Mirror  # noqa: E402
+from tests.generated_site import local_site_settings  # noqa: E402
 from tests.local_site import LocalSite  # noqa: E402
 
 SITE = ROOT / "fixtures" / "site"
@@ -104,8 +105,7 @@ def main() -> None:
 
         cpu = {"recording": [], "not_recording": []}
         with LocalSite(SITE) as site:
-            live = {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
-                    "NEWSCRAWL_TEST_SITE_PORT": site.port, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0,
+            live = {**local_site_settings(site.port), "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0,
                     "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
             for n in range(args.repeat):
                 _, seconds = crawl(work / f"rec{n}", {**live, "NEWSCRAWL_WARC_DIR": work / f"rec{n}" / "warc"})

@@ -152,6 +152,11 @@ class SiteServer:
         return best / window
 
 
+def local_site_settings(port: int) -> dict:
+    """The settings that send a crawl's www.dawn.com requests to a local server on `port` (LocalSiteHandler)."""
+    return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler", "NEWSCRAWL_TEST_SITE_PORT": port}
+
+
 class LocalSiteHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler, sending www.dawn.com requests to the generated site on 127.0.0.1."""
 

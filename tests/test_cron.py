@@ -141,10 +141,11 @@ def test_a_ban_on_every_request_is_recorded_as_blocked(tmp_path):
 
 
 def test_an_unreachable_host_is_recorded_as_such(tmp_path):
+    from tests.generated_site import local_site_settings
     from tests.test_exit_codes import closed_port
 
-    done = run_cron(tmp_path, "-s", "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER=tests.generated_site.LocalSiteHandler",
-                    "-s", f"NEWSCRAWL_TEST_SITE_PORT={closed_port()}", "-s", "DOWNLOAD_DELAY=0", mirror=None)
+    to_nowhere = [x for name, value in local_site_settings(closed_port()).items() for x in ("-s", f"{name}={value}")]
+    done = run_cron(tmp_path, *to_nowhere, "-s", "DOWNLOAD_DELAY=0", mirror=None)
     assert done.returncode == cron.UNREACHABLE, done.stderr
     record = runs(tmp_path)[-1]
     assert record["finish_reason"] == "host_unreachable" and record["exit_meaning"].startswith("host unreachable")

@@ -17,7 +17,8 @@ from newscrawl.distributed import FrontierKeys
 from newscrawl.frontier_cli import status
 from tests.chromium import in_ci
 from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
-from tests.generated_site import SiteServer, article_ids, expected_title, listing_urls, teaser_ids
+from tests.generated_site import (SiteServer, article_ids, expected_title, listing_urls, local_site_settings,
+                                  teaser_ids)
 
 # under CI=true a missing redis-server fails (setup.sh installs it); locally the tests skip without it
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and not in_ci(),
@@ -34,8 +35,7 @@ def redis_server(tmp_path):
 
 def crawl_settings(site: SiteServer, count: int, delay: float, lease: float) -> dict:
     listings = listing_urls(count)
-    return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
-            "NEWSCRAWL_TEST_SITE_PORT": site.port, "NEWSCRAWL_FEEDS": ",".join(listings),
+    return {**local_site_settings(site.port), "NEWSCRAWL_FEEDS": ",".join(listings),
             "NEWSCRAWL_LISTINGS": listings[0], "DOWNLOAD_DELAY": delay, "DOWNLOAD_DELAY_JITTER": 0,
             "AUTOTHROTTLE_ENABLED": 0, "NEWSCRAWL_LEASE_SECONDS": lease, "NEWSCRAWL_RENDER": 0}
 

@@ -9,6 +9,7 @@ from newscrawl import settings as project_settings
 from newscrawl import verdict
 from tests.distributed_run import free_port
 from tests.conftest import write_mirror
+from tests.generated_site import local_site_settings
 
 
 @pytest.mark.parametrize("argument, message", [
@@ -66,9 +67,8 @@ def closed_port() -> int:
 
 def test_an_unreachable_host_stops_the_crawl_in_seconds(crawl):
     started = time.monotonic()
-    result = crawl(mirror=None, timeout=90, settings={
-        "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
-        "NEWSCRAWL_TEST_SITE_PORT": closed_port()})  # the live politeness settings: 2 s between attempts
+    # the live politeness settings: 2 s between attempts
+    result = crawl(mirror=None, timeout=90, settings=local_site_settings(closed_port()))
     elapsed = time.monotonic() - started
     assert result.returncode == verdict.UNREACHABLE, result.log
     assert result.stats["finish_reason"] == "host_unreachable"

@@ -17,14 +17,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.urls import article_id_from_url
 from tests.conftest import SITE, run_crawl
+from tests.generated_site import local_site_settings
 from tests.local_site import MARKER, LocalSite
 
 MAX_BYTES = 300_000  # small, so that the first crawl rotates its files
 
 
 def live_settings(site: LocalSite | None, **more) -> dict:
-    return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler",
-            "NEWSCRAWL_TEST_SITE_PORT": site.port if site else 0, "NEWSCRAWL_RENDER": "0", "DOWNLOAD_DELAY": "0",
+    return {**local_site_settings(site.port if site else 0), "NEWSCRAWL_RENDER": "0", "DOWNLOAD_DELAY": "0",
             "AUTOTHROTTLE_ENABLED": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "8", **more}
 
 

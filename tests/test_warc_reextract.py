@@ -11,6 +11,7 @@ import pytest
 
 from tests.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
 from tests.conftest import EXPECTED, ROOT, SITE, run_crawl
+from tests.generated_site import local_site_settings
 from tests.test_warc_record import same_teasers, without_fetch_time
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())
@@ -75,7 +76,7 @@ def test_reextraction_after_a_parser_change_emits_exactly_the_changed_articles(p
 
 def test_from_archive_needs_an_archive(tmp_path):
     result = run_crawl(tmp_path / "out", "-a", "from_archive=1", mirror=None,
-                       settings={"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler"})
+                       settings=local_site_settings(0))
     assert "needs -s NEWSCRAWL_REPLAY" in result.log
     assert result.articles == []
 
