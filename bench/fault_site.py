@@ -25,7 +25,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from newscrawl.mirror import Mirror
+from newscrawl.downloader.mirror import Mirror
 from newscrawl.urls import SITE_ROOT
 from tests.generated_site import local_site_settings
 

@@ -25,7 +25,7 @@ from newscrawl.extraction import (
     sitemap_index_locations,
     sitemap_links,
 )
-from newscrawl.render_policy import render_reasons
+from newscrawl.crawl.render_policy import render_reasons
 from spiders.dawn import page_kind
 
 SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"

@@ -36,7 +36,7 @@ import trafilatura  # noqa: E402
 
 from newscrawl.fixture_library import ArticleFixture, article_fixtures  # noqa: E402
 from newscrawl.extraction import parse_article  # noqa: E402
-from newscrawl.shingles import body_scores  # noqa: E402
+from newscrawl.monitoring.shingles import body_scores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "bench" / "quality.json"  # the figures docs/BENCHMARKS.md shows
@@ -84,7 +84,7 @@ def with_newspaper(fixture: ArticleFixture) -> dict:
 TOOLS = {"newscrawl": ours, "trafilatura": with_trafilatura, "newspaper4k": with_newspaper}
 
 
-# ---- measures (body F1: newscrawl.shingles) ---------------------------------------------------------------
+# ---- measures (body F1: newscrawl.monitoring.shingles) ---------------------------------------------------------------
 
 
 def sidebar_texts(fixture: ArticleFixture) -> list[str]:

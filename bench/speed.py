@@ -75,7 +75,7 @@ def extract_article_page(selector, url: str) -> tuple[list[str], dict, list[dict
     """What the spider reads from a plain article page: the render decision, the Article and every teaser of the
     sidebar (none skipped as already emitted: the worst case, a page whose teasers are all new)."""
     try:
-        from newscrawl.render_policy import render_reasons
+        from newscrawl.crawl.render_policy import render_reasons
     except ImportError:  # the code before render.py was split (a baseline)
         from newscrawl.render import render_reasons
 

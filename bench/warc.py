@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 
-from newscrawl.archive.pack import pack_mirror  # noqa: E402
+from newscrawl.commands.pack_mirror import pack_mirror  # noqa: E402
 from newscrawl.archive.replay import Archive  # noqa: E402
-from newscrawl.mirror import Mirror  # noqa: E402
+from newscrawl.downloader.mirror import Mirror  # noqa: E402
 from tests.generated_site import local_site_settings  # noqa: E402
 from tests.local_site import LocalSite  # noqa: E402
 

@@ -24,7 +24,7 @@ NEWSCRAWL_OUTPUT_DIR = "output"
 # answers 404; no politeness delay. Both empty: the live site, downloaded by NEWSCRAWL_LIVE_DOWNLOAD_HANDLER.
 NEWSCRAWL_MIRROR, NEWSCRAWL_REPLAY, NEWSCRAWL_REPLAY_AT = "", "", ""
 NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
-# Article pages parsed and extracted in this many worker processes (newscrawl/article_reader.py), so that a crawl bound
+# Article pages parsed and extracted in this many worker processes (newscrawl/crawl/article_reader.py), so that a crawl bound
 # by CPU uses a second core; "auto": 1 for an offline crawl (mirror, replay) on 2+ cores, else 0 (the crawl's process).
 NEWSCRAWL_EXTRACT_PROCESSES = "auto"
 # Every download kept as WARC (docs/ARCHIVES.md) in this dir ("auto": <output dir>/warc live, none offline; "0": none).
@@ -69,12 +69,12 @@ NEWSCRAWL_ARCHIVES = [
     "newspaper/peshawar",
 ]
 
-# Retry-After (newscrawl.backoff): the longest pause honoured, and the pause after a 429 naming none, or a 429/503
+# Retry-After (newscrawl.downloader.backoff): the longest pause honoured, and the pause after a 429 naming none, or a 429/503
 # whose value cannot be read, in seconds.
 NEWSCRAWL_RETRY_AFTER_MAX = 600
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 30
 
-# Stop the crawl early (newscrawl/host_health.py) after this many connection failures in a row with no response
+# Stop the crawl early (newscrawl/downloader/host_health.py) after this many connection failures in a row with no response
 # in between (the host cannot be resolved or reached: finish reason host_unreachable, exit code 8) ...
 NEWSCRAWL_UNREACHABLE_AFTER = 3
 # ... or after this many 403 responses in a row (a Cloudflare ban: finish reason blocked, exit code 9). 0: never.
@@ -83,7 +83,7 @@ NEWSCRAWL_BLOCKED_AFTER = 5
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
 
-# ---- distributed mode: many workers, one crawl (newscrawl/distributed.py; docs/SCALING.md) ------------
+# ---- distributed mode: many workers, one crawl (newscrawl/distributed/mode.py; docs/SCALING.md) ------------
 
 # redis://host:port/db of the Redis that holds the shared queue, dupefilter, leases, politeness budget and
 # emitted-state. Empty (default): a single-process crawl, nothing below applies.
@@ -100,7 +100,7 @@ NEWSCRAWL_LEASE_SECONDS = 60
 # How long a worker waits for an unreachable Redis (retrying every 0.5 s) before a call fails.
 NEWSCRAWL_REDIS_WAIT = 300
 
-# ---- extraction drift alarms (newscrawl/drift.py, run by spidermon when the spider closes) -------------
+# ---- extraction drift alarms (newscrawl/monitoring/drift.py, run by spidermon when the spider closes) -------------
 
 # Lowest share (0..1) of Articles in which a field must be non-empty (stats newscrawl/coverage/<field>); below
 # it the crawl logs an ERROR naming the field and sets newscrawl/unhealthy. Any Article field can be added.
@@ -113,14 +113,14 @@ NEWSCRAWL_DRIFT_MIN_ARTICLES = 10
 NEWSCRAWL_FEED_AGREEMENT_MIN_F1 = 0.8  # below: an Article's body disagrees with its feed copy (docs/FEED_AGREEMENT.md)
 NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT = 0.05  # highest share of compared Articles that disagree; above: drift alarm
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.drift.DriftMonitorSuite"]
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitoring.drift.DriftMonitorSuite"]
 
 # Project commands: `scrapy savefixture URL [--name NAME]` and `scrapy savefixture --check`.
 COMMANDS_MODULE = "newscrawl.commands"
 
 # ---- scheduled crawls (docs/CRON.md) -----------------------------------------------------------
 
-# The SQLite store of what earlier crawls emitted (newscrawl/state.py): a rerun fetches and emits only what is
+# The SQLite store of what earlier crawls emitted (newscrawl/state/sqlite.py): a rerun fetches and emits only what is
 # new or changed. Empty: no store; every crawl fetches and emits everything, Articles as version 1.
 NEWSCRAWL_STATE = ".newscrawl/state.sqlite"
 # An article page that answered 404/410, or whose item was dropped, is tried again after this many hours
@@ -130,15 +130,15 @@ NEWSCRAWL_RECHECK_HOURS = 24
 # refreshed every NEWSCRAWL_PROGRESS_INTERVAL seconds.
 NEWSCRAWL_PROGRESS = "auto"
 NEWSCRAWL_PROGRESS_INTERVAL = 2.0
-# Health thresholds of newscrawl-cron (newscrawl/cron.py): the crawl is unhealthy when more than this share
+# Health thresholds of newscrawl-cron (newscrawl/commands/cron.py): the crawl is unhealthy when more than this share
 # of responses are errors (HTTP 5xx, or no response at all) ...
 NEWSCRAWL_HEALTH_MAX_ERROR_RATE = 0.1
 # ... or when more than this many responses are 403/429 (Cloudflare bans, rate limits).
 NEWSCRAWL_HEALTH_MAX_BANS = 3
 
 # ---- JavaScript pages: NEWSCRAWL_RENDER*, NEWSCRAWL_BROWSER_WALL and PLAYWRIGHT_*, each defined and documented in
-# newscrawl/browser_settings.py (docs/RENDERING.md)
-from newscrawl.browser_settings import *  # noqa: E402,F403
+# newscrawl/downloader/browser_settings.py (docs/RENDERING.md)
+from newscrawl.downloader.browser_settings import *  # noqa: E402,F403
 
 # ---- politeness: Dawn rate-limits per IP and sits behind Cloudflare ---------------------------------
 
@@ -169,37 +169,37 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # ---- components ------------------------------------------------------------------------------------
 
 DOWNLOAD_HANDLERS = {
-    "http": "newscrawl.routing_handler.RoutingDownloadHandler",
-    "https": "newscrawl.routing_handler.RoutingDownloadHandler",
+    "http": "newscrawl.downloader.handler.RoutingDownloadHandler",
+    "https": "newscrawl.downloader.handler.RoutingDownloadHandler",
 }
 ADDONS = {
-    "newscrawl.offline.OfflineAddon": 0,
+    "newscrawl.downloader.offline.OfflineAddon": 0,
     # only with NEWSCRAWL_REDIS_URL: the Redis frontier, the shared budget and Retry-After (docs/SCALING.md)
-    "newscrawl.distributed.DistributedAddon": 10,
-    # after the mirror's: Chromium flags that keep the browser itself from calling home (newscrawl/browser.py)
-    "newscrawl.browser.BrowserIsolationAddon": 20,
+    "newscrawl.distributed.mode.DistributedAddon": 10,
+    # after the mirror's: Chromium flags that keep the browser itself from calling home (newscrawl/downloader/browser.py)
+    "newscrawl.downloader.browser.BrowserIsolationAddon": 20,
 }
 DOWNLOADER_MIDDLEWARES = {
-    # pauses a host that answers 429/503 with Retry-After (see newscrawl/backoff.py)
-    "newscrawl.backoff.RetryAfterMiddleware": 560,
-    # retries an HTML page cut short, after HttpCompression (590) decompressed it (newscrawl/truncation.py)
-    "newscrawl.truncation.TruncationMiddleware": 585,
+    # pauses a host that answers 429/503 with Retry-After (see newscrawl/downloader/backoff.py)
+    "newscrawl.downloader.backoff.RetryAfterMiddleware": 560,
+    # retries an HTML page cut short, after HttpCompression (590) decompressed it (newscrawl/downloader/truncation.py)
+    "newscrawl.downloader.truncation.TruncationMiddleware": 585,
     # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
-    # the way in, so it sees every failed attempt, retries included (see newscrawl/host_health.py)
-    "newscrawl.host_health.HostHealthMiddleware": 580,
+    # the way in, so it sees every failed attempt, retries included (see newscrawl/downloader/host_health.py)
+    "newscrawl.downloader.host_health.HostHealthMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
-    # (newscrawl/incremental.py)
-    "newscrawl.incremental.IncrementalMiddleware": 40,
+    # (newscrawl/state/incremental.py)
+    "newscrawl.state.incremental.IncrementalMiddleware": 40,
 }
 # Requests are queued and deduplicated in memory even with JOBDIR (whose queue a SIGKILL can tear, and whose
 # dupefilter would skip requests in flight at a kill); a killed crawl resumes from the state store instead
-# (newscrawl/incremental.py).
-SCHEDULER = "newscrawl.incremental.StateResumeScheduler"
-DUPEFILTER_CLASS = "newscrawl.incremental.InRunDupeFilter"
+# (newscrawl/state/incremental.py).
+SCHEDULER = "newscrawl.state.incremental.StateResumeScheduler"
+DUPEFILTER_CLASS = "newscrawl.state.incremental.InRunDupeFilter"
 # One fingerprint per article id, whatever slug or query string the link carries.
-REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "newscrawl.crawl.fingerprint.ArticleRequestFingerprinter"
 # Scrapy starts CONCURRENT_ITEMS asyncio workers for every response (default 100), for the one or two items a page
 # yields; every pipeline here is synchronous CPU work, so there is nothing to overlap and the workers were a tenth of
 # an offline crawl's time (docs/PERFORMANCE.md). 4, not 1: Scrapy's queue holds twice the workers, and with one
@@ -207,7 +207,7 @@ REQUEST_FINGERPRINTER_CLASS = "newscrawl.fingerprint.ArticleRequestFingerprinter
 CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
     "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
-    "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/drift.py)
+    "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/monitoring/drift.py)
     "pipelines.validate.ValidatePipeline": 100,
     # Articles published outside -a since/until (linked by a day's archive page) are dropped and counted
     "pipelines.date_range.DateRangePipeline": 150,
@@ -217,13 +217,13 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     # the lock newscrawl-cron takes, taken by a plain `scrapy crawl` too: one crawl per output dir and state store
-    "newscrawl.lock.CrawlLock": 0,
-    "newscrawl.agreement.FeedAgreement": 440,  # feed/page body agreement; before spidermon, whose drift check reads it
+    "newscrawl.state.lock.CrawlLock": 0,
+    "newscrawl.monitoring.agreement.FeedAgreement": 440,  # feed/page body agreement; before spidermon, whose drift check reads it
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,
     # before CrawlSummary: the progress line is erased before the summary is printed
-    "newscrawl.progress.CrawlProgress": 490,
-    "newscrawl.summary.CrawlSummary": 500,
+    "newscrawl.monitoring.progress.CrawlProgress": 490,
+    "newscrawl.monitoring.summary.CrawlSummary": 500,
 }
 
 # ---- Scrapy housekeeping ---------------------------------------------------------------------------

@@ -17,10 +17,10 @@ SKIPPED_ENTRIES = "newscrawl/skipped_entries"  # /<reason>: feed, sitemap, listi
 PARSER_ERRORS = "newscrawl/parser_errors"  # /<exception>: pages whose parser raised (each also DROPPED/parser_error)
 EXTRACT_WORKER_PAGES = "newscrawl/extract_processes/pages"  # article pages read by a worker process
 EXTRACT_WORKERS_REPLACED = "newscrawl/extract_processes/replaced"  # worker pools replaced after a worker died
-# sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/seen.py)
+# sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/crawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
 
-# ---- downloading (newscrawl/routing_handler.py, newscrawl/browser.py, newscrawl/backoff.py, newscrawl/truncation.py) -
+# ---- downloading (newscrawl/downloader/handler.py, newscrawl/downloader/browser.py, newscrawl/downloader/backoff.py, newscrawl/downloader/truncation.py) -
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
 PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
 MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
@@ -29,14 +29,14 @@ WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
-STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/host_health.py stopped the crawl
+STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/downloader/host_health.py stopped the crawl
 
-# ---- distributed mode (newscrawl/frontier.py, newscrawl/shared_budget.py; docs/SCALING.md) ----------------------
+# ---- distributed mode (newscrawl/distributed/frontier.py, newscrawl/distributed/shared_budget.py; docs/SCALING.md) ----------------------
 FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases
 BUDGET_WAIT_SECONDS = "newscrawl/budget/wait_seconds"  # time this worker waited for the shared politeness budget
 BUDGET_SHARED_PAUSES = "newscrawl/budget/shared_pauses"  # Retry-After pauses this worker set for every worker
 
-# ---- the state store's spider middleware (newscrawl/incremental.py) ----------------------------------------------
+# ---- the state store's spider middleware (newscrawl/state/incremental.py) ----------------------------------------------
 INCREMENTAL = "newscrawl/incremental"  # /skipped_known, /unseen, /article_requests, /marked_missing, /<reason>
 
 # ---- the item pipelines, in ITEM_PIPELINES order ---------------------------------------------------------------
@@ -46,18 +46,18 @@ SIDEBAR_STRIPPED_BLOCKS = "newscrawl/sidebar_stripped/blocks"
 SIDEBAR_KEPT_BLOCKS = "newscrawl/sidebar_kept/blocks"
 COVERAGE = "newscrawl/coverage"  # /<field>: share (0..1) of Articles where the field is non-empty; read by drift
 COVERAGE_ARTICLES = "newscrawl/coverage_articles"  # how many Articles the coverage shares are of
-DROPPED = "newscrawl/dropped"  # /<reason>: items dropped (newscrawl.drops.drop), pages dropped for needing render
+DROPPED = "newscrawl/dropped"  # /<reason>: items dropped (newscrawl.crawl.drops.drop), pages dropped for needing render
 VERSIONING = "newscrawl/versioning"  # /<new|updated|unchanged...>/<item type>
 WRITTEN = "newscrawl/written"  # /<item type>: items written to the JSON lines files
 OUTPUT_TORN_BYTES_REMOVED = "newscrawl/output/torn_bytes_removed"  # a half-written last line cut on resume
 OUTPUT_LINES_RECOVERED = "newscrawl/output/lines_recovered"
 
-# ---- feed/page body agreement (newscrawl/agreement.py, docs/FEED_AGREEMENT.md); read by drift, summary and cron ----
+# ---- feed/page body agreement (newscrawl/monitoring/agreement.py, docs/FEED_AGREEMENT.md); read by drift, summary and cron ----
 FEED_AGREEMENT = "newscrawl/feed_agreement"  # /min, /median, /below, /not_comparable, /feed_only, /evicted
 FEED_AGREEMENT_COMPARED = "newscrawl/feed_agreement/compared"  # Articles compared with their feed copy
 FEED_AGREEMENT_BELOW_SHARE = "newscrawl/feed_agreement/below_share"  # share of them below the F1 threshold
 
-# ---- end of crawl (newscrawl/drift.py, newscrawl/summary.py) -------------------------------------------------------
+# ---- end of crawl (newscrawl/monitoring/drift.py, newscrawl/monitoring/summary.py) -------------------------------------------------------
 UNHEALTHY = "newscrawl/unhealthy"  # True when a drift alarm fired; read by summary and newscrawl-cron
 DRIFT = "newscrawl/drift"  # /<field, generic_extractions, story_not_found or feed_agreement>: the share that crossed its threshold
 WALL_SECONDS = "newscrawl/wall_seconds"  # written into last_crawl.json only

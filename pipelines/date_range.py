@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from newscrawl.drops import NotAsked, drop
+from newscrawl.crawl.drops import NotAsked, drop
 from newscrawl.extraction.text import parse_datetime
 from newscrawl.items import Article
 

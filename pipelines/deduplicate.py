@@ -1,11 +1,11 @@
 """Pipeline 5: one Article per article_id and one EditorialTeaser per article_id per crawl. What it let through
-is kept in newscrawl.seen (this pipeline is its only writer; the spider reads it to skip repeated teasers)."""
+is kept in newscrawl.crawl.seen (this pipeline is its only writer; the spider reads it to skip repeated teasers)."""
 
 from __future__ import annotations
 
-from newscrawl.drops import drop, item_type
+from newscrawl.crawl.drops import drop, item_type
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.seen import SeenThisCrawl, seen_for
+from newscrawl.crawl.seen import SeenThisCrawl, seen_for
 
 
 class DeduplicatePipeline:

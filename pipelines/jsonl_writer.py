@@ -24,10 +24,10 @@ from pathlib import Path
 
 from scrapy import signals
 
-from newscrawl.drops import drop, item_type
-from newscrawl.distributed import worker_name
+from newscrawl.crawl.drops import drop, item_type
+from newscrawl.distributed.mode import worker_name
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.state import state_for
+from newscrawl.state.sqlite import state_for
 from newscrawl.stats_keys import OUTPUT_LINES_RECOVERED, OUTPUT_TORN_BYTES_REMOVED, WRITTEN
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from itemadapter import ItemAdapter
 
 from newscrawl.extraction import content_hash
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.sidebar import SidebarText
+from newscrawl.extraction.sidebar import SidebarText
 from newscrawl.stats_keys import SIDEBAR_KEPT_BLOCKS, SIDEBAR_STRIPPED_ARTICLES, SIDEBAR_STRIPPED_BLOCKS
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import re
 from ftfy.badness import BADNESS_RE
 from itemadapter import ItemAdapter
 
-from newscrawl.drops import drop
+from newscrawl.crawl.drops import drop
 from newscrawl.items import MAX_BODY_CHARS, REQUIRED_FIELDS
 from newscrawl.urls import web_url_problem
 
@@ -54,7 +54,7 @@ def bad_urls(adapter: ItemAdapter) -> list[str]:
 def garbled_fields(adapter: ItemAdapter) -> list[str]:
     """Text fields that read as mojibake (ftfy's detector: UTF-8 read as cp1252 and the like) or hold
     replacement characters: the page was decoded with the wrong charset. Dropped, not repaired: a repair is a
-    guess, and the page is checked again after NEWSCRAWL_RECHECK_HOURS (newscrawl/incremental.py)."""
+    guess, and the page is checked again after NEWSCRAWL_RECHECK_HOURS (newscrawl/state/incremental.py)."""
     garbled = []
     for name, limit in (("title", 0), ("body", MAX_REPLACEMENTS_IN_BODY), ("excerpt", 0)):
         text = adapter.get(name)  # None for a field the item class has not

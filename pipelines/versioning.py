@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from newscrawl.drops import drop, item_type
+from newscrawl.crawl.drops import drop, item_type
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.state import EMITTED, state_for
+from newscrawl.state.sqlite import EMITTED, state_for
 from newscrawl.stats_keys import VERSIONING
 
 

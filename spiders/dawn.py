@@ -1,12 +1,12 @@
 """The `dawn` spider: discovery, following links and choosing the parser. Extraction lives in
 newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/.
 
-Arguments (all optional; read and checked by newscrawl/arguments.py; see README "Spider arguments"):
+Arguments (all optional; read and checked by newscrawl/crawl/arguments.py; see README "Spider arguments"):
   -a since=YYYY-MM-DD -a until=YYYY-MM-DD  crawl the date archives of those days, and keep only sitemap/RSS
                                            entries and Articles published in that range
   -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
   -a refresh=1                             re-download articles the state store already holds (see
-                                           newscrawl/incremental.py); only changed ones are emitted again
+                                           newscrawl/state/incremental.py); only changed ones are emitted again
   -a from_archive=1                        re-extract: every article captured in NEWSCRAWL_REPLAY, no discovery
                                            (implies refresh: only changed articles are emitted, as new versions)
 """
@@ -24,11 +24,11 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
-from newscrawl.agreement import FEED_BODIES_SEEN
-from newscrawl.article_items import article_items, count_parser_error, count_skipped_entries
+from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
+from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries
 from newscrawl.archive.replay import load_archive
-from newscrawl.distributed import seed_once
-from newscrawl.article_reader import ArticleReader, ArticleReading, read_article_page
+from newscrawl.distributed.mode import seed_once
+from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (
     listing_links,
     listing_teasers,
@@ -37,15 +37,15 @@ from newscrawl.extraction import (
     sitemap_index_locations,
     sitemap_links,
 )
-from newscrawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
+from newscrawl.crawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import EditorialTeaser
-from newscrawl.host_health import CrawlStopped
-from newscrawl.render_policy import RenderPolicy
-from newscrawl.responses import release_tree
-from newscrawl.seen import seen_for
+from newscrawl.downloader.host_health import CrawlStopped
+from newscrawl.crawl.render_policy import RenderPolicy
+from newscrawl.crawl.responses import release_tree
+from newscrawl.crawl.seen import seen_for
 from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
-from newscrawl.truncation import TruncatedPage
+from newscrawl.downloader.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, web_url_problem
 
 
@@ -115,7 +115,7 @@ class DawnSpider(scrapy.Spider):
                 for path in paths]
 
     def _request(self, url: str, follow: bool, modified: str | None = None) -> scrapy.Request:
-        # newscrawl_modified: when discovery says the article last changed (newscrawl/incremental.py)
+        # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py)
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow},
                               meta={"newscrawl_modified": modified})
 
@@ -134,7 +134,7 @@ class DawnSpider(scrapy.Spider):
 
     def parse(self, response, follow: bool = True):
         """Route the page to its parser: a list of items and requests, or (an article page read by a worker
-        process, newscrawl/article_reader.py) a coroutine giving that list. Whatever a parser raises costs this
+        process, newscrawl/crawl/article_reader.py) a coroutine giving that list. Whatever a parser raises costs this
         page only: the page's items and links are dropped together, counted under newscrawl/dropped/parser_error
         and logged with the URL (newscrawl-cron counts them as errors)."""
         if (self.article_reader.in_workers and page_kind(response.url) == "article"
@@ -167,7 +167,7 @@ class DawnSpider(scrapy.Spider):
             return
         if kind == "article":
             # one parse (Scrapy keeps response.selector) and one page object: the render decision and the items
-            # read the same ones; teasers already emitted are not even read (newscrawl/seen.py)
+            # read the same ones; teasers already emitted are not even read (newscrawl/crawl/seen.py)
             emitted = seen_for(self.crawler).ids("EditorialTeaser")
             reading = read_article_page(response.selector, response.url, self.render_policy.patterns,
                                         self.render_policy.rendered(response), skip_ids=emitted)
@@ -180,7 +180,7 @@ class DawnSpider(scrapy.Spider):
         if kind == "sitemap":
             yield from self.parse_sitemap(response, follow, skipped)
         elif kind == "feed":
-            # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/agreement.py)
+            # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/monitoring/agreement.py)
             self.crawler.signals.send_catch_log(FEED_BODIES_SEEN, bodies=rss_bodies(response.selector))
             links = rss_links(response.selector, skipped)
             yield from self._follow([link for link in links if self.in_range(link.published)], response, follow)
@@ -230,12 +230,12 @@ class DawnSpider(scrapy.Spider):
     def on_error(self, failure):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         if failure.check(TruncatedPage):
-            return  # counted and logged as newscrawl/dropped/truncated (newscrawl/truncation.py)
+            return  # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
         response = getattr(failure.value, "response", None)
         reason = (f"http_{response.status}" if response is not None
                   else "crawl_stopped" if failure.check(CrawlStopped) else type(failure.value).__name__)
         self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
         # a missing page is routine (listings link to withdrawn stories), and so is a request dropped because the
-        # crawl is stopping (newscrawl/host_health.py); a 5xx or network error is not
+        # crawl is stopping (newscrawl/downloader/host_health.py); a 5xx or network error is not
         routine = response is not None and response.status in (404, 410) or isinstance(failure.value, IgnoreRequest)
         self.logger.log(logging.INFO if routine else logging.WARNING, "Skipped %s (%s)", failure.request.url, reason)

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from newscrawl.mirror import Mirror
+from newscrawl.downloader.mirror import Mirror
 
 MARKER = ("X-Served-By", "newscrawl-test-site")
 

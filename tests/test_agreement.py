@@ -8,8 +8,8 @@ import pytest
 from lxml import html as lxml_html
 from scrapy.utils.test import get_crawler
 
-from newscrawl.agreement import FEED_BODIES_SEEN, FeedAgreement
-from newscrawl.drift import drift_findings
+from newscrawl.monitoring.agreement import FEED_BODIES_SEEN, FeedAgreement
+from newscrawl.monitoring.drift import drift_findings
 from newscrawl.items import Article
 from tests.chromium import BROWSER_CRAWL_TIMEOUT
 from tests.conftest import SITE, run_crawl

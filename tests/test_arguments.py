@@ -1,10 +1,10 @@
-"""newscrawl/arguments.py: the spider's arguments, read as a whole (pure: no crawler)."""
+"""newscrawl/crawl/arguments.py: the spider's arguments, read as a whole (pure: no crawler)."""
 
 from datetime import date
 
 import pytest
 
-from newscrawl.arguments import BadArgument, parse_arguments, parse_day
+from newscrawl.crawl.arguments import BadArgument, parse_arguments, parse_day
 
 TODAY = date(2026, 11, 27)
 

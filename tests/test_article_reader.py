@@ -1,4 +1,4 @@
-"""Article pages read in worker processes (newscrawl/article_reader.py): real worker processes, the offline site,
+"""Article pages read in worker processes (newscrawl/crawl/article_reader.py): real worker processes, the offline site,
 a worker killed while it works."""
 
 import asyncio
@@ -12,7 +12,7 @@ import time
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl.article_reader import ArticleReader, extract_processes, read_article_page
+from newscrawl.crawl.article_reader import ArticleReader, extract_processes, read_article_page
 from tests.conftest import EXPECTED, ROOT, SITE
 
 BOUND = 60  # seconds: no test here waits longer on a worker
@@ -78,7 +78,7 @@ def test_a_killed_worker_is_replaced_and_the_pages_it_held_are_read_again(reader
 
 DRIVER = """
 import asyncio, sys
-from newscrawl.article_reader import ArticleReader
+from newscrawl.crawl.article_reader import ArticleReader
 reader = ArticleReader(1)
 html, url = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
 assert asyncio.run(reader.read(html, url, (), False)).fields is not None

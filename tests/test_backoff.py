@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from newscrawl.backoff import retry_after_seconds
+from newscrawl.downloader.backoff import retry_after_seconds
 from tests.conftest import ROOT
 
 

@@ -6,7 +6,7 @@ Listeners on 127.0.0.2 (TCP and UDP; another host than the page's) wait for each
 third listener, so whatever the browser itself sends out (its update, safe-browsing, sync, ... services) is seen.
 The page's own requests are answered from the mirror by routing, so a request through the proxy is a leak.
 The launch options replace the project's (no host-resolver rule, which would hide leaks behind failed lookups):
-the isolation switches and the wall must come from newscrawl.browser whatever the options are.
+the isolation switches and the wall must come from newscrawl.downloader.browser whatever the options are.
 """
 
 import json
@@ -75,8 +75,8 @@ def test_the_wall_and_switches_are_added_to_any_launch_options():
     from scrapy.settings import Settings
 
     from newscrawl import settings as project_settings
-    from newscrawl.browser import BrowserIsolationAddon
-    from newscrawl.offline import OfflineAddon
+    from newscrawl.downloader.browser import BrowserIsolationAddon
+    from newscrawl.downloader.offline import OfflineAddon
 
     def launch_args(**overrides) -> list[str]:
         settings = Settings()

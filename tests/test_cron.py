@@ -1,4 +1,4 @@
-"""`python -m newscrawl.cron`: lock, run record, exit codes; and the live progress line."""
+"""`python -m newscrawl.commands.cron`: lock, run record, exit codes; and the live progress line."""
 
 import contextlib
 import fcntl
@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl import cron
+from newscrawl.commands import cron
 from newscrawl import settings as project_settings
-from newscrawl.state import REJECTED, StateStore
+from newscrawl.state.sqlite import REJECTED, StateStore
 from tests.conftest import ROOT, SITE, write_mirror
 
 TIMEOUT = 120
 
 
 def run_cron(out, *args, mirror=SITE, state=True) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "newscrawl.cron", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING",
+    command = [sys.executable, "-m", "newscrawl.commands.cron", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING",
                "-s", f"NEWSCRAWL_STATE={out / 'state.sqlite' if state else ''}", "-s", "NEWSCRAWL_SUMMARY=0"]
     if mirror is not None:
         command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
-from newscrawl.distributed import FrontierKeys
-from newscrawl.frontier_cli import status
+from newscrawl.distributed.mode import FrontierKeys
+from newscrawl.commands.frontier import status
 from tests.chromium import in_ci
 from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
 from tests.generated_site import (SiteServer, article_ids, expected_title, listing_urls, local_site_settings,
@@ -137,9 +137,9 @@ def test_a_retry_after_seen_by_one_worker_pauses_all(redis_server, tmp_path):
     assert sum(s.get("newscrawl/budget/shared_pauses", 0) for s in stats) == 1
 
 
-# ---- the claim that keeps two workers from writing one item (newscrawl/redis_state.py) -------------------
+# ---- the claim that keeps two workers from writing one item (newscrawl/state/redis.py) -------------------
 def store_for(redis_server, worker: str, lease: float = 30.0):
-    from newscrawl.redis_state import RedisStateStore
+    from newscrawl.state.redis import RedisStateStore
 
     settings = {"NEWSCRAWL_REDIS_URL": redis_server.url, "NEWSCRAWL_REDIS_WAIT": 5, "NEWSCRAWL_CRAWL_ID": "dawn"}
     return RedisStateStore(redis_server.client(), worker, FrontierKeys(settings), lease)

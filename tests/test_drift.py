@@ -1,6 +1,6 @@
 """Drift alarms: the threshold arithmetic on stats dicts, then one real crawl that crosses two thresholds."""
 
-from newscrawl.drift import GENERIC, NO_STORY_BOX, drift_findings, generic_share, story_not_found_share
+from newscrawl.monitoring.drift import GENERIC, NO_STORY_BOX, drift_findings, generic_share, story_not_found_share
 from newscrawl.fixture_library import FIXTURES
 from tests.conftest import SITE, write_mirror
 

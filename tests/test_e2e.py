@@ -115,7 +115,7 @@ def test_teasers_record_where_they_were_first_seen(full_crawl):
 
 def test_every_default_entry_point_is_in_the_offline_site(full_crawl):
     from newscrawl import settings
-    from newscrawl.mirror import Mirror
+    from newscrawl.downloader.mirror import Mirror
 
     entry_points = settings.NEWSCRAWL_FEEDS + settings.NEWSCRAWL_LISTINGS
     assert [url for url in entry_points if Mirror(SITE).lookup(url) is None] == []

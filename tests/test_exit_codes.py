@@ -6,7 +6,7 @@ import time
 import pytest
 
 from newscrawl import settings as project_settings
-from newscrawl import verdict
+from newscrawl.monitoring import verdict
 from tests.distributed_run import free_port
 from tests.conftest import write_mirror
 from tests.generated_site import local_site_settings
@@ -76,7 +76,7 @@ def test_an_unreachable_host_stops_the_crawl_in_seconds(crawl):
     # the 3rd failure (robots.txt, tried 3 times) stops it, and nothing more is attempted, instead of 4 attempts at
     # each of robots.txt and 11 entry points (48; the issue saw 116 s)
     assert result.stats["downloader/request_count"] == 3
-    errors = [line for line in result.log.splitlines() if "[newscrawl.host_health] ERROR" in line]
+    errors = [line for line in result.log.splitlines() if "[newscrawl.downloader.host_health] ERROR" in line]
     assert len(errors) == 1 and "www.dawn.com cannot be reached" in errors[0]
     assert "Traceback" not in result.log and "Gave up retrying" not in result.log
     assert "exit 8: host unreachable" in result.log
@@ -100,7 +100,7 @@ def test_a_request_the_stopped_crawl_did_not_send_is_counted_as_such():
     from scrapy import Request
     from scrapy.utils.test import get_crawler
 
-    from newscrawl.host_health import CrawlStopped, HostHealthMiddleware
+    from newscrawl.downloader.host_health import CrawlStopped, HostHealthMiddleware
     from spiders.dawn import DawnSpider
 
     crawler = get_crawler(DawnSpider)

@@ -8,7 +8,7 @@ import pytest
 from parsel import Selector
 
 from newscrawl.extraction import listing_links, rss_links, sidebar_teasers, sitemap_links
-from newscrawl.state import StateStore
+from newscrawl.state.sqlite import StateStore
 from newscrawl.urls import ARTICLE_ID_RANGE, article_id_from_url, checked_article_id, BadUrl, web_url_problem
 from tests.conftest import SITE
 

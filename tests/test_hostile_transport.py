@@ -9,8 +9,8 @@ import sys
 from hypothesis import given, settings, strategies as st
 
 from bench.fault_site import HOSTILE_RETRY_AFTER, FaultSite, gzip_bomb
-from newscrawl.backoff import retry_after_seconds
-from newscrawl.state import StateStore
+from newscrawl.downloader.backoff import retry_after_seconds
+from newscrawl.state.sqlite import StateStore
 from tests.conftest import ROOT, SITE, run_crawl
 
 GOOD = "/news/1918062/fed-keeps-rates-steady"
@@ -100,7 +100,7 @@ def test_an_unreadable_retry_after_gives_the_default_pause_bounded_by_the_maximu
     from scrapy.http import Response
     from scrapy.utils.test import get_crawler
 
-    from newscrawl.backoff import RetryAfterMiddleware
+    from newscrawl.downloader.backoff import RetryAfterMiddleware
 
     middleware = RetryAfterMiddleware(get_crawler(settings_dict={"NEWSCRAWL_RETRY_AFTER_DEFAULT": 30,
                                                                  "NEWSCRAWL_RETRY_AFTER_MAX": 600}))

@@ -25,7 +25,7 @@ def imported_modules(tree: ast.AST) -> set[str]:
 
 
 def code_strings(tree: ast.AST):
-    """String constants that are not docstrings (docstrings name files such as newscrawl/state.py)."""
+    """String constants that are not docstrings (docstrings name files such as newscrawl/state/sqlite.py)."""
     docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)
                   and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
     for node in ast.walk(tree):
@@ -37,11 +37,115 @@ def test_the_sources_are_found():
     assert len(SOURCES) > 30 and ROOT / "newscrawl" / "stats_keys.py" in SOURCES
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if p.relative_to(ROOT).parts[0] == "newscrawl"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+# newscrawl/'s layers, lowest first: a module may import its own layer and the ones below it, never one above.
+# The top-level modules every layer reads come first; the wiring (settings.py, fixture_library.py) and the
+# commands last. pipelines/ and spiders/ stand above all of newscrawl/.
+LAYERS = (
+    {"items", "urls", "clock", "stats_keys"},
+    {"extraction"},
+    {"archive"},
+    {"downloader"},
+    {"distributed"},
+    {"crawl"},
+    {"state"},
+    {"monitoring"},
+    {"commands", "settings", "fixture_library"},
+)
+MAX_TOP_LEVEL_MODULES = 8
+NEWSCRAWL_SOURCES = [p for p in SOURCES if p.relative_to(ROOT).parts[0] == "newscrawl"]
+
+
+def unit_of(module: str) -> str | None:
+    """The folder or top-level module of newscrawl/ that a dotted module name lies in (None outside newscrawl)."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "newscrawl" and len(parts) > 1 else None
+
+
+def layer_of(unit: str) -> int:
+    return next(index for index, units in enumerate(LAYERS) if unit in units)
+
+
+def newscrawl_imports(tree: ast.AST, modules: set[str] = frozenset()) -> set[str]:
+    """Every newscrawl module a file imports. `from package import name` reads as package.name when that is one of
+    `modules` (a submodule), else as the package; `from newscrawl import x` always as newscrawl.x."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError("relative import: write it absolute, so the layer it reaches is plain")
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "newscrawl":
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                names.add(submodule if submodule in modules or node.module == "newscrawl" else node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("newscrawl."))
+    return names
+
+
+def test_every_unit_of_newscrawl_has_a_layer():
+    units = {p.relative_to(ROOT / "newscrawl").parts[0].removesuffix(".py") for p in NEWSCRAWL_SOURCES} - {"__init__"}
+    assert units == set().union(*LAYERS)
+
+
+def test_newscrawl_top_level_is_small_and_every_folder_says_what_belongs_in_it():
+    top = [p for p in (ROOT / "newscrawl").glob("*.py") if p.name != "__init__.py"]
+    assert len(top) <= MAX_TOP_LEVEL_MODULES, sorted(p.name for p in top)
+    for folder in (p for p in (ROOT / "newscrawl").iterdir() if p.is_dir() and p.name != "__pycache__"):
+        docstring = ast.get_docstring(ast.parse((folder / "__init__.py").read_text(encoding="utf-8")))
+        assert docstring and len(docstring) > 60, f"{folder.name}/__init__.py must say what belongs in it"
+
+
+@pytest.mark.parametrize("path", NEWSCRAWL_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_newscrawl_never_imports_the_layers_above_it(path):
-    imports = imported_modules(ast.parse(path.read_text(encoding="utf-8")))
-    assert not {name for name in imports if name.split(".")[0] in ("pipelines", "spiders")}
+    imports = newscrawl_imports(ast.parse(path.read_text(encoding="utf-8")))
+    assert not {name for name in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+                if name.split(".")[0] in ("pipelines", "spiders", "tests", "bench")}
+    own = unit_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    if own is None:  # newscrawl/__init__.py
+        assert not imports
+        return
+    above = {name for name in imports if unit_of(name) and layer_of(unit_of(name)) > layer_of(own)}
+    assert not above, f"{own} (layer {layer_of(own)}) imports from a higher layer: {sorted(above)}"
+
+
+def test_the_layer_check_catches_an_upward_import():
+    tree = ast.parse("from newscrawl.state.sqlite import state_for\nfrom newscrawl import drift_of_nothing\n")
+    assert newscrawl_imports(tree) == {"newscrawl.state.sqlite", "newscrawl.drift_of_nothing"}
+    assert layer_of(unit_of("newscrawl.state.sqlite")) > layer_of(unit_of("newscrawl.extraction.story"))
+    with pytest.raises(AssertionError):
+        newscrawl_imports(ast.parse("from .sqlite import x\n"))
+
+
+def import_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the module graph (a list of modules, the first repeated at the end), or None."""
+    visiting, done = [], set()
+
+    def visit(module):
+        if module in done or module not in graph:
+            return None
+        if module in visiting:
+            return visiting[visiting.index(module):] + [module]
+        visiting.append(module)
+        for dependency in sorted(graph[module]):
+            if cycle := visit(dependency):
+                return cycle
+        visiting.pop()
+        done.add(module)
+        return None
+
+    return next((cycle for module in sorted(graph) if (cycle := visit(module))), None)
+
+
+def test_no_import_cycles_between_modules():
+    paths = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p for p in NEWSCRAWL_SOURCES}
+    graph = {module: newscrawl_imports(ast.parse(path.read_text(encoding="utf-8")), set(paths)) - {module}
+             for module, path in paths.items()}
+    assert len(graph) > 60
+    assert import_cycle(graph) is None
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert import_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))

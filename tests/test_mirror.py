@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from newscrawl.mirror import Mirror, MirrorError
+from newscrawl.downloader.mirror import Mirror, MirrorError
 from tests.conftest import SITE, write_mirror
 
 
@@ -46,7 +46,7 @@ def test_under_a_mirror_the_browser_resolves_no_name():
     from scrapy.settings import Settings
 
     from newscrawl import settings as project
-    from newscrawl.offline import NO_NAME_RESOLVES, OfflineAddon
+    from newscrawl.downloader.offline import NO_NAME_RESOLVES, OfflineAddon
 
     offline = Settings({"PLAYWRIGHT_LAUNCH_OPTIONS": project.PLAYWRIGHT_LAUNCH_OPTIONS, "NEWSCRAWL_MIRROR": "x"})
     OfflineAddon().update_settings(offline)
@@ -64,10 +64,10 @@ def test_one_handler_and_one_mirror_serve_http_and_https():
     from scrapy.core.downloader.handlers import DownloadHandlers
     from scrapy.utils.test import get_crawler
 
-    from newscrawl.offline import load_mirror
+    from newscrawl.downloader.offline import load_mirror
     from spiders.dawn import DawnSpider
 
-    handler = "newscrawl.routing_handler.RoutingDownloadHandler"
+    handler = "newscrawl.downloader.handler.RoutingDownloadHandler"
     crawler = get_crawler(DawnSpider, {"DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
                                        "NEWSCRAWL_MIRROR": str(SITE)})
     load_mirror.cache_clear()

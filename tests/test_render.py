@@ -1,4 +1,4 @@
-"""JavaScript pages (newscrawl/render_policy.py, newscrawl/browser.py): which pages are rendered, and real renders in Chromium.
+"""JavaScript pages (newscrawl/crawl/render_policy.py, newscrawl/downloader/browser.py): which pages are rendered, and real renders in Chromium.
 
 The decision and the routing rules are tested without a browser. The crawls marked `browser` render the
 fixture pages that need JavaScript in Debian's Chromium, offline: the browser's requests for www.dawn.com are
@@ -11,9 +11,9 @@ import re
 import pytest
 from parsel import Selector
 
-from newscrawl.browser import BrowserRouter
+from newscrawl.downloader.browser import BrowserRouter
 from newscrawl.fixture_library import article_mismatches
-from newscrawl.render_policy import render_reasons
+from newscrawl.crawl.render_policy import render_reasons
 from spiders.dawn import page_kind
 from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
 from tests.conftest import EXPECTED, SITE, documented_hash, write_mirror
@@ -231,7 +231,7 @@ def test_a_hung_or_failing_render_never_stalls_the_crawl(tmp_path, crawl):
     assert stats["newscrawl/skipped/RenderFailed"] == 2
     assert "Render failed: https://www.dawn.com/news/9000001" in result.log
     assert "Render failed: https://www.dawn.com/news/9000002" in result.log
-    # every page closed, even those of failed renders (by scrapy-playwright, or by newscrawl.browser when the
+    # every page closed, even those of failed renders (by scrapy-playwright, or by newscrawl.downloader.browser when the
     # whole-render bound cancelled it)
     closed = stats.get("playwright/page_count/closed", 0) + stats.get("newscrawl/render/pages_closed_after_failure", 0)
     assert stats["playwright/page_count"] == closed

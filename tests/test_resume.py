@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.state import StateStore
+from newscrawl.state.sqlite import StateStore
 from tests.chromium import require_chromium
 from tests.conftest import EXPECTED, ROOT, SITE
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.sidebar import SidebarText
+from newscrawl.extraction.sidebar import SidebarText
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "dawn-1532195-page-text.txt"
 

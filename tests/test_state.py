@@ -1,11 +1,11 @@
-"""The SQLite state store on its own (newscrawl/state.py), and the JSON-lines writer's agreement with it."""
+"""The SQLite state store on its own (newscrawl/state/sqlite.py), and the JSON-lines writer's agreement with it."""
 
 import json
 
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import Article, EditorialTeaser
-from newscrawl.state import EMITTED, MISSING, REJECTED, StateStore
+from newscrawl.state.sqlite import EMITTED, MISSING, REJECTED, StateStore
 from pipelines.jsonl_writer import JsonLinesWriterPipeline
 
 

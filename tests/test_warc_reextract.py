@@ -22,7 +22,7 @@ STATIC_IDS = set(SITE_EXPECTED["article_ids"]) - RENDERED_IDS
 @pytest.fixture(scope="module")
 def packed(tmp_path_factory):
     path = tmp_path_factory.mktemp("packed") / "site.warc.gz"
-    done = subprocess.run([sys.executable, "-m", "newscrawl.archive.pack", str(SITE), str(path)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "newscrawl.commands.pack_mirror", str(SITE), str(path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     manifest_lines = len((SITE / "manifest.jsonl").read_text().split("\n")) - 1

@@ -25,9 +25,9 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
-from ..urls import SITE_HOST, article_id_from_url, strip_query
-from .recorder import RENDERED_FIELD
-from .recovery import OPEN_SUFFIX
+from newscrawl.urls import SITE_HOST, article_id_from_url, strip_query
+from newscrawl.archive.recorder import RENDERED_FIELD
+from newscrawl.archive.recovery import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import GzippingWrapper, WARCWriter
 
-from ..stats_keys import WARC
-from .recovery import OPEN_SUFFIX, close_abandoned
+from newscrawl.stats_keys import WARC
+from newscrawl.archive.recovery import OPEN_SUFFIX, close_abandoned
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 
-from .index import Capture, CaptureIndex, status_of, warc_time
+from newscrawl.archive.index import Capture, CaptureIndex, status_of, warc_time
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """`scrapy crawl`, with an exit code that says whether the crawl did its job (Scrapy's own exits 0 even when a
-crawl failed). The codes are newscrawl-cron's (newscrawl/verdict.py, docs/CRON.md):
+crawl failed). The codes are newscrawl-cron's (newscrawl/monitoring/verdict.py, docs/CRON.md):
 
   2  it could not start: a bad spider argument (checked here, before the first request) or setting, a broken
      mirror; one line on stderr says which
-  8  host unreachable; 9 blocked (newscrawl/host_health.py stopped it)
+  8  host unreachable; 9 blocked (newscrawl/downloader/host_health.py stopped it)
   3  it ended early; 4 too many errors or bans; 5 a drift alarm; 6 unseen articles listed, none written
 """
 
@@ -16,8 +16,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.lock import Locked
-from newscrawl.verdict import ENDED_EARLY, EXIT_CODES, LOCKED, NOT_STARTED, OK, judge
+from newscrawl.state.lock import Locked
+from newscrawl.monitoring.verdict import ENDED_EARLY, EXIT_CODES, LOCKED, NOT_STARTED, OK, judge
 
 
 def stats_of(crawler):
@@ -66,7 +66,7 @@ class Command(ScrapyCrawlCommand):
             started_crawling = stats is not None and stats.get_value("start_time") is not None
             self.exitcode = ENDED_EARLY if started_crawling else NOT_STARTED
             if failures and isinstance(failures[0], Locked):
-                self.exitcode = LOCKED  # another crawl holds this state store's lock (newscrawl/lock.py)
+                self.exitcode = LOCKED  # another crawl holds this state store's lock (newscrawl/state/lock.py)
             reason = failures[0] if failures else "the crawler did not start"
             say(f"{'the crawl failed' if started_crawling else 'cannot start'}: {reason}")
             return
@@ -80,10 +80,10 @@ class Command(ScrapyCrawlCommand):
             arguments = parse_arguments(spider_args)
             if getattr(arguments, "from_archive", False) and not self.settings.get("NEWSCRAWL_REPLAY"):
                 raise ValueError("-a from_archive=1 needs -s NEWSCRAWL_REPLAY=WARC files, globs or directories")
-        from newscrawl.offline import offline_source
+        from newscrawl.downloader.offline import offline_source
 
         offline_source(self.settings)  # MirrorError, ArchiveError; an archive is indexed here, once per process
-        from newscrawl.article_reader import extract_processes
+        from newscrawl.crawl.article_reader import extract_processes
 
         extract_processes(self.settings)  # ValueError on a bad NEWSCRAWL_EXTRACT_PROCESSES
 

@@ -1,17 +1,21 @@
-"""Pure extraction: parsel Selectors in, item fields out. No I/O, no Scrapy engine."""
+"""Pure extraction: parsel Selectors (or text) in, item fields out. No I/O, no Scrapy engine.
 
-from .article import DawnArticlePage, content_hash
-from .discovery import (
+Belongs here: page objects and the text logic they and the pipelines share (sidebar.py). Not here: anything that
+downloads, schedules, remembers or monitors; this folder imports only items.py, urls.py and itself.
+"""
+
+from newscrawl.extraction.article import DawnArticlePage, content_hash
+from newscrawl.extraction.discovery import (
     ArticleLink,
     listing_links,
     rss_links,
     sitemap_index_locations,
     sitemap_links,
 )
-from .feeds import rss_bodies
-from .generic import GenericBody
-from .parse import ARTICLE_PARSERS, ParsedArticlePage, parse_article, parser_for
-from .teasers import EditorialSidebar, listing_teasers, sidebar_teasers
+from newscrawl.extraction.feeds import rss_bodies
+from newscrawl.extraction.generic import GenericBody
+from newscrawl.extraction.parse import ARTICLE_PARSERS, ParsedArticlePage, parse_article, parser_for
+from newscrawl.extraction.teasers import EditorialSidebar, listing_teasers, sidebar_teasers
 
 __all__ = [
     "ARTICLE_PARSERS",

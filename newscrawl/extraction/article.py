@@ -18,17 +18,17 @@ from functools import cached_property
 
 from parsel import Selector
 
-from ..items import Article
-from ..urls import canonical_article_url
-from .body import SKIPPED_TAGS, StoryBody
-from .fields import ItemPage, field
-from .html import elements_with_class, has_class, text_of
-from .images import bare_images, captioned, story_images
-from .metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
-from .ownership import owned_by, story_of
-from .story import StoryLocator
-from .text import clean, dateline_of, iso_datetime, parse_print_line
-from .vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
+from newscrawl.items import Article
+from newscrawl.urls import canonical_article_url
+from newscrawl.extraction.body import SKIPPED_TAGS, StoryBody
+from newscrawl.extraction.fields import ItemPage, field
+from newscrawl.extraction.html import elements_with_class, has_class, text_of
+from newscrawl.extraction.images import bare_images, captioned, story_images
+from newscrawl.extraction.metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
+from newscrawl.extraction.ownership import owned_by, story_of
+from newscrawl.extraction.story import StoryLocator
+from newscrawl.extraction.text import clean, dateline_of, iso_datetime, parse_print_line
+from newscrawl.extraction.vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
 BYLINE_SEPARATORS = re.compile(r"\s*(?:[|,;&]|\band\b)\s*")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .html import class_tokens, text_of
-from .vocabulary import is_body_container
+from newscrawl.extraction.html import class_tokens, text_of
+from newscrawl.extraction.vocabulary import is_body_container
 
 # Paragraph-like blocks that make up the body, in reading order.
 BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"})

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..urls import BadUrl, absolute_url, checked_article_id
-from .html import class_tokens, compiled_xpath, text_of
-from .text import iso_datetime
+from newscrawl.urls import BadUrl, absolute_url, checked_article_id
+from newscrawl.extraction.html import class_tokens, compiled_xpath, text_of
+from newscrawl.extraction.text import iso_datetime
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from email.utils import parsedate_to_datetime
 
 from parsel import Selector
 
-from ..urls import BadUrl, absolute_url, checked_article_id, strip_query
-from .boxes import read_story_box
-from .html import is_story_element
-from .text import clean, iso_datetime
+from newscrawl.urls import BadUrl, absolute_url, checked_article_id, strip_query
+from newscrawl.extraction.boxes import read_story_box
+from newscrawl.extraction.html import is_story_element
+from newscrawl.extraction.text import clean, iso_datetime
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Dawn's feeds carry each article's whole body HTML twice, escaped in `description` and as CDATA in
 `content:encoded` (docs/DAWN_MARKUP.md, "RSS feeds"). That text is a second copy of the article, made by the CMS
-and not by this project's selectors, which newscrawl.agreement compares with the body extracted from the page.
+and not by this project's selectors, which newscrawl.monitoring.agreement compares with the body extracted from the page.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from lxml import html as lxml_html
 from lxml.etree import ParserError
 from parsel import Selector
 
-from ..urls import article_id_from_url
-from .discovery import read_each
-from .body import SKIPPED_TAGS
-from .html import text_of
-from .text import clean, parse_print_line
+from newscrawl.urls import article_id_from_url
+from newscrawl.extraction.discovery import read_each
+from newscrawl.extraction.body import SKIPPED_TAGS
+from newscrawl.extraction.html import text_of
+from newscrawl.extraction.text import clean, parse_print_line
 
 
 def feed_body_text(body_html: str | None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import ClassVar
 
-from ..items import page_fields
+from newscrawl.items import page_fields
 
 
 def field(method):

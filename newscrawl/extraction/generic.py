@@ -4,7 +4,7 @@ that a teaser's excerpt can never become the body.
 
 Every other field still comes from the page object (story markup, meta tags, JSON-LD); only the body source
 changes, so dateline and print line are found in the generic body the same way. The item says
-`"extractor": "generic"` so that a user can tell, and the crawl counts it (a drift alarm, see newscrawl.drift).
+`"extractor": "generic"` so that a user can tell, and the crawl counts it (a drift alarm, see newscrawl.monitoring.drift).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cached_property
 
 import trafilatura
 
-from .text import clean
+from newscrawl.extraction.text import clean
 
 
 # Longest page handed to trafilatura, in characters: four times the real 535 KB /latest-news capture. Its cost

@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from lxml import etree
 
-from .text import clean
+from newscrawl.extraction.text import clean
 
 # Elements whose text is never reader-visible prose.
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})

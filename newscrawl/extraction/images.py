@@ -3,8 +3,8 @@ main-column figure that shows the same picture."""
 
 from __future__ import annotations
 
-from ..urls import absolute_url, web_url_problem
-from .html import elements_with_class, owned_by, text_of
+from newscrawl.urls import absolute_url, web_url_problem
+from newscrawl.extraction.html import elements_with_class, owned_by, text_of
 
 LAZY_PLACEHOLDER_PREFIX = "data:"
 # og:image of a page without a picture of its own is the site's default social card, not an article image.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .text import clean, clean_or_none
+from newscrawl.extraction.text import clean, clean_or_none
 
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle"})
 

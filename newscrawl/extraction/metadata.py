@@ -10,9 +10,9 @@ from functools import cached_property
 
 from parsel import Selector
 
-from ..urls import article_id_from_url
-from . import jsonld
-from .text import clean
+from newscrawl.urls import article_id_from_url
+from newscrawl.extraction import jsonld
+from newscrawl.extraction.text import clean
 
 
 def first_valid(*sources):

@@ -5,7 +5,7 @@ substring of the class string) comes first and the exact one (its tokens) only w
 
 from __future__ import annotations
 
-from .html import has_class
+from newscrawl.extraction.html import has_class
 
 ARTICLE_ITEM_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting")
 # Never the page's story, nor part of its main column: sidebars, widgets, navigation.

@@ -11,9 +11,9 @@ from collections import Counter
 
 from parsel import Selector
 
-from .article import DawnArticlePage
-from .generic import GenericBody
-from .teasers import EditorialSidebar
+from newscrawl.extraction.article import DawnArticlePage
+from newscrawl.extraction.generic import GenericBody
+from newscrawl.extraction.teasers import EditorialSidebar
 
 # Newest layout first. Only one Dawn layout has been seen (the Tailwind shell around `story__*` blocks);
 # an older one gets its own class here, with its own fixtures, the day a page of it is recorded.

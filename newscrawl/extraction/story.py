@@ -29,11 +29,11 @@ from functools import cached_property
 from lxml import etree
 from parsel import Selector
 
-from ..urls import absolute_url, article_id_from_url
-from .html import drop, elements_with_class, page_index, text_of
-from .metadata import PageMetadata
-from .ownership import is_box, is_sidebar, owned_by
-from .vocabulary import (body_containers, headline_elements, is_body_container, is_header_element, own_elements,
+from newscrawl.urls import absolute_url, article_id_from_url
+from newscrawl.extraction.html import drop, elements_with_class, page_index, text_of
+from newscrawl.extraction.metadata import PageMetadata
+from newscrawl.extraction.ownership import is_box, is_sidebar, owned_by
+from newscrawl.extraction.vocabulary import (body_containers, headline_elements, is_body_container, is_header_element, own_elements,
                          vocabulary_elements)
 
 _WORDS = re.compile(r"\w+", re.UNICODE)

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from ..urls import canonical_article_url
-from .boxes import blocks_of, box_article_id, read_story_box
-from .discovery import read_each
-from .html import compiled_xpath, elements_with_class, is_story_element, owned_by
-from .text import clean, date_of
+from newscrawl.urls import canonical_article_url
+from newscrawl.extraction.boxes import blocks_of, box_article_id, read_story_box
+from newscrawl.extraction.discovery import read_each
+from newscrawl.extraction.html import compiled_xpath, elements_with_class, is_story_element, owned_by
+from newscrawl.extraction.text import clean, date_of
 
 SIDEBAR_SECTIONS = ("Editorial",)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

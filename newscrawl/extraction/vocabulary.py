@@ -13,9 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from .boxes import time_of
-from .html import compiled_xpath, has_class, text_of
-from .text import clean, iso_datetime
+from newscrawl.extraction.boxes import time_of
+from newscrawl.extraction.html import compiled_xpath, has_class, text_of
+from newscrawl.extraction.text import clean, iso_datetime
 
 # BEM element names (the part after the last "__", modifiers cut) that mean the same in any block
 HEADLINE_ELEMENTS = frozenset({"title", "headline"})

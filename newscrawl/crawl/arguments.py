@@ -1,0 +1,95 @@
+"""The `dawn` spider's arguments (`-a NAME=VALUE`), read and checked as a whole before the first request.
+
+`scrapy crawl` (newscrawl/commands/crawl.py) checks them before the crawl starts, so a bad one stops it with one
+line and exit code 2; the spider parses them again with the same function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newscrawl.urls import SITE_HOST, SITE_ROOT
+
+KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive")
+# Passed to every spider by the tools that start it (scrapyd's job id): not the user's to get wrong.
+PASSED_BY_TOOLS = ("_job",)
+_YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+class BadArgument(ValueError):
+    """A spider argument that cannot be used; the message names it and says what was expected."""
+
+
+@dataclass(frozen=True)
+class CrawlArguments:
+    since: date | None = None  # both set, or both None: `until` alone means that one day, `since` alone up to today
+    until: date | None = None
+    urls: tuple[str, ...] = ()
+    refresh: bool = False
+    from_archive: bool = False  # re-extract every article of NEWSCRAWL_REPLAY (docs/ARCHIVES.md)
+
+    @property
+    def dated(self) -> bool:
+        return self.since is not None
+
+    def days_newest_first(self) -> list[date]:
+        """Each day of the range, newest first (a backfill cut short has the most recent days)."""
+        if not self.dated:
+            return []
+        return [self.until - timedelta(n) for n in range((self.until - self.since).days + 1)]
+
+    def in_range(self, day: date | None) -> bool:
+        """Whether a day is inside the range; an undated crawl, or an entry that does not say, is in it."""
+        return day is None or not self.dated or self.since <= day <= self.until
+
+
+def parse_day(value: str, name: str) -> date:
+    """A YYYY-MM-DD spider argument, with an error that names the argument."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadArgument(f"-a {name}={value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def parse_flag(value: str, name: str) -> bool:
+    text = value.strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise BadArgument(f"-a {name}={value!r}: expected 1 or 0 (or true/false, yes/no)")
+
+
+def read_urls(urls: str | None, url_file: str | None) -> tuple[str, ...]:
+    listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
+    if url_file:
+        path = Path(url_file)
+        if not path.is_file():
+            raise BadArgument(f"-a url_file={url_file}: no such file")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        listed += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    bad = [u for u in listed if urlsplit(u).scheme not in ("http", "https") or urlsplit(u).netloc != SITE_HOST]
+    if bad:
+        raise BadArgument(f"only {SITE_ROOT} pages can be crawled; not: {', '.join(bad[:5])}")
+    return tuple(dict.fromkeys(listed))
+
+
+def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
+    """All the spider's arguments, or BadArgument for the first that cannot be used. `today`: the default
+    end of a `since` range (Dawn's today, newscrawl.clock.dawn_today)."""
+    if unknown := sorted(set(raw) - set(KNOWN) - set(PASSED_BY_TOOLS)):
+        raise BadArgument(f"unknown argument -a {unknown[0]}=...; the dawn spider takes: {', '.join(KNOWN)}")
+    since = parse_day(raw["since"], "since") if raw.get("since") else None
+    until = parse_day(raw["until"], "until") if raw.get("until") else None
+    if since and not until and since > today:
+        raise BadArgument(f"-a since={since} is after today ({today}) in Pakistan: nothing to crawl yet")
+    if since or until:
+        until = until or today
+        since = since or until  # `until` alone: that one day
+    if since and since > until:
+        raise BadArgument(f"-a since={since} is after -a until={until}")
+    urls = read_urls(raw.get("urls"), raw.get("url_file"))
+    refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
+    from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
+    return CrawlArguments(since, until, urls, refresh, from_archive)

@@ -1,0 +1,63 @@
+"""From a read article page (newscrawl.crawl.article_reader.ArticleReading) to what the spider yields and counts: the
+sidebar's teasers not yet emitted, then the Article; a parser that raised, as a counted drop.
+
+Kept out of the spider, which only routes; the counts are the ones the drift alarms and newscrawl-cron watch.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from newscrawl.clock import utc_now
+from newscrawl.items import Article, EditorialTeaser
+from newscrawl.crawl.seen import seen_for
+from newscrawl.stats_keys import (DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN,
+                         TEASERS_ALREADY_EMITTED)
+
+PARSER_ERROR_STAT = f"{DROPPED}/parser_error"
+logger = logging.getLogger("dawn")
+
+
+def article_items(crawler, url: str, reading):
+    """The page's teasers (those the deduplicate pipeline let through already, newscrawl/crawl/seen.py, left out),
+    then its Article."""
+    fetched_at = utc_now()
+    emitted = seen_for(crawler).ids("EditorialTeaser")
+    if repeats := sum(article_id in emitted for article_id in reading.teaser_ids):
+        crawler.stats.inc_value(TEASERS_ALREADY_EMITTED, repeats)
+    # a page's teasers go before its Article, on purpose: the strip-sidebar pipeline learns the sidebar's
+    # text from them before it cleans the Article's body (tests/test_article_items.py checks this order)
+    for teaser in reading.teasers:
+        if teaser["article_id"] not in emitted:
+            yield EditorialTeaser(**teaser, first_seen_on=url, fetched_at=fetched_at)
+    fields = reading.fields
+    # every Article counted by extractor and by how its story box was proven: the drift alarms watch the share
+    # of generic bodies and of pages without a proven story box (newscrawl.monitoring.drift)
+    crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
+    if (proof := reading.story_proof) is None:
+        crawler.stats.inc_value(STORY_NOT_FOUND)
+        logger.warning("Story box not found in %s: fields from the page's metadata", url)
+    else:
+        crawler.stats.inc_value(f"{STORY_PROVEN}/{proof}")
+    if fields["extractor"] != "dawn":
+        logger.warning("No Dawn story body in %s: body taken by the %s extractor", url, fields["extractor"])
+    yield Article(**fields, fetched_at=fetched_at)
+
+
+def count_parser_error(crawler, url: str, error_type: str, error: str, details=None) -> None:
+    """A parser that raised: the page's items and links are dropped together, counted under
+    newscrawl/dropped/parser_error (newscrawl-cron counts them as errors) and logged with the URL. `details` is
+    the exception, or the traceback text a worker process sent."""
+    crawler.stats.inc_value(PARSER_ERROR_STAT)
+    crawler.stats.inc_value(f"{PARSER_ERRORS}/{error_type}")
+    error = error[:300]  # a hostile page can make a message of any length
+    if isinstance(details, BaseException):
+        logger.error("Dropped %s: its parser raised %s [parser_error]", url, error, exc_info=details)
+    else:
+        logger.error("Dropped %s: its parser raised %s [parser_error]\n%s", url, error, details or "")
+
+
+def count_skipped_entries(crawler, skipped) -> None:
+    """Entries of a page left out (a bad link, a sidebar box without an article): newscrawl/skipped_entries/*."""
+    for reason, count in skipped.items():
+        crawler.stats.inc_value(f"{SKIPPED_ENTRIES}/{reason}", count)
