@@ -87,7 +87,7 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newscrawl-parent-watch",
                      daemon=True).start()
-    importlib.import_module(f"{__package__}.extraction")  # once, before the first page
+    importlib.import_module("newscrawl.extraction")  # once, before the first page
 
 
 def _exit_with_parent(parent: int) -> None:
