@@ -17,6 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.downloader.mirror import Mirror
+from newscrawl.urls import article_id_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "fixtures" / "site"
@@ -35,16 +36,13 @@ def record_bytes(url: str, status: int, headers: dict, body: bytes) -> bytes:
     return out.getvalue()
 
 
-def site_records(ids: list[int] | None = None) -> list[bytes]:
-    """robots.txt, then the article pages of the offline site (the static ones, or `ids`), uncompressed."""
+def site_records(ids: list[int]) -> list[tuple[int | None, bytes]]:
+    """robots.txt, then the article pages `ids` of the offline site in manifest order: (article id, record)."""
     mirror = Mirror(SITE)
-    urls = ["https://www.dawn.com/robots.txt"] + [u for u in mirror.entries if u.startswith("https://www.dawn.com/news/")]
-    records = []
-    for url in urls:
-        article = url.rsplit("/news/", 1)[-1].split("/")[0]
-        if article.isdigit() and int(article) not in (ids or STATIC_IDS):
-            continue
-        records.append(record_bytes(url, *mirror.answer(url)))
+    records = [(None, record_bytes("https://www.dawn.com/robots.txt", *mirror.answer("https://www.dawn.com/robots.txt")))]
+    for url in mirror.entries:  # an article once, under its first URL (the mirror has the slug too)
+        if (article_id := article_id_from_url(url)) in ids and article_id not in dict(records):
+            records.append((article_id, record_bytes(url, *mirror.answer(url))))
     return records
 
 
@@ -67,14 +65,14 @@ def member(record: bytes) -> bytes:
     return compressor.compress(record) + compressor.flush()
 
 
-def damaged_gzip_warc(path: Path) -> tuple[Path, set[int]]:
-    """One member per record; garbage between the 2nd and 3rd article, a Content-Length 100 short in the 4th, 100
-    long in the 6th, a flipped byte in the 7th's member. Returns the path and the article ids that must survive."""
-    records = site_records()
-    ids = STATIC_IDS[:len(records) - 1]
-    lost = {ids[3], ids[5], ids[6]}
+def damaged_gzip_warc(path: Path, ids: list[int]) -> tuple[Path, set[int]]:
+    """One member per record (robots.txt, then 8 articles); garbage between the 2nd and 3rd article, a
+    Content-Length 100 short in the 4th, 100 long in the 6th, a flipped byte in the 7th's member. Returns the path
+    and the article ids that must survive."""
+    records = site_records(ids)
+    assert len(records) == 9
     parts = []
-    for number, record in enumerate(records[:9]):  # robots.txt and 8 articles
+    for number, (_, record) in enumerate(records):
         if number == 4:
             record = wrong_length(record, -100)
         elif number == 6:
@@ -82,18 +80,19 @@ def damaged_gzip_warc(path: Path) -> tuple[Path, set[int]]:
         data = flipped(member(record)) if number == 7 else member(record)
         parts.append(data + (GARBAGE if number == 2 else b""))
     path.write_bytes(b"".join(parts))
-    return path, set(ids[:8]) - lost
+    return path, {article_id for n, (article_id, _) in enumerate(records) if n not in (0, 4, 6, 7)}
 
 
-def damaged_plain_warc(path: Path) -> tuple[Path, set[int]]:
-    """Uncompressed; garbage before the 2nd article, the 4th's Content-Length 100 long, the 6th's 100 short."""
-    records = site_records()
-    ids = STATIC_IDS
+def damaged_plain_warc(path: Path, ids: list[int]) -> tuple[Path, set[int]]:
+    """Uncompressed (robots.txt, then 8 articles); garbage before the 2nd article, the 4th's Content-Length 100
+    long, the 6th's 100 short."""
+    records = site_records(ids)
+    assert len(records) == 9
     parts = [wrong_length(r, +100) if n == 4 else wrong_length(r, -100) if n == 6 else r
-             for n, r in enumerate(records[:9])]
+             for n, (_, r) in enumerate(records)]
     parts.insert(2, GARBAGE)
     path.write_bytes(b"".join(parts))
-    return path, set(ids[:8]) - {ids[3], ids[5]}
+    return path, {article_id for n, (article_id, _) in enumerate(records) if n not in (0, 4, 6)}
 
 
 def one_stream_warc(path: Path) -> Path:
