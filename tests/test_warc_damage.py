@@ -73,3 +73,16 @@ def test_the_torn_tail_of_an_open_file_is_no_damage(tmp_path):
     assert len(archive.article_urls()) == 2
     shutil.copy(path, tmp_path / "closed.warc.gz")  # the same bytes in a closed file: damage
     assert Archive(str(tmp_path / "closed.warc.gz")).index.damaged == {str(tmp_path / "closed.warc.gz"): 1}
+
+
+def test_garbage_before_the_first_record_and_records_ended_short_cost_nothing_more(tmp_path):
+    records = site_records(STATIC_IDS[:2])
+    gzip_file = tmp_path / "lead.warc.gz"
+    gzip_file.write_bytes(b"junk\r\n" * 10 + b"".join(member(record) for _, record in records))
+    archive = Archive(str(gzip_file))
+    assert len(archive.article_urls()) == 2 and archive.index.damaged == {str(gzip_file): 1}
+    plain = tmp_path / "short.warc"  # each record ended by one CRLF, not two: read, and no damage
+    plain.write_bytes(b"".join(record[:-2] for _, record in records))
+    archive = Archive(str(plain))
+    assert len(archive.article_urls()) == 2 and archive.index.damaged == {}
+    assert archive.answer(archive.article_urls()[0])[2].rstrip().endswith(b"</html>")

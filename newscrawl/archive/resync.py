@@ -54,9 +54,14 @@ class Damage:
     size: int
 
 
-def is_gzip(file: BinaryIO) -> bool:
+def is_gzip(file: BinaryIO, size: int) -> bool:
+    """Whether the file is gzip: its first bytes say so, or (garbage at its start) a gzip member magic comes
+    before the first `WARC/1.` (a plain file's records show theirs before any gzip payload)."""
     file.seek(0)
-    return file.read(2) == GZIP_MAGIC[:2]
+    head = file.read(len(RECORD_MAGIC))
+    if head.startswith(GZIP_MAGIC[:2]) or head.startswith(RECORD_MAGIC):
+        return head.startswith(GZIP_MAGIC[:2])
+    return find(file, GZIP_MAGIC, 0, size) < find(file, RECORD_MAGIC, 0, size)
 
 
 def find(stream: BinaryIO, magic: bytes, start: int, end: int) -> int:
@@ -87,10 +92,14 @@ def record_length(stream: BinaryIO, start: int, end: int) -> int | None:
     if block_end > end:
         return None
     stream.seek(block_end)
-    tail = stream.read(4)
-    if tail == b"\r\n\r\n" or block_end + len(tail) == end and tail in (b"\r\n", b"\n"):
-        return block_end + len(tail) - start
-    return block_end + 2 - start if tail.startswith(b"\n\n") else None
+    tail = stream.read(4 + len(RECORD_MAGIC))
+    if tail.startswith(b"\r\n\r\n"):
+        return block_end + 4 - start
+    # a writer that ends records short: believed when the end of the data or the next record follows
+    for ending in (b"\n\n", b"\r\n", b"\n"):
+        if tail.startswith(ending) and (tail == ending or tail[len(ending):].startswith(RECORD_MAGIC)):
+            return block_end + len(ending) - start
+    return None
 
 
 def _skip_blank_lines(stream: BinaryIO, start: int, end: int) -> int:
@@ -176,7 +185,7 @@ def _parsed(spot: Spot, stream: BinaryIO, offset: int, damage_at: int, size: int
 def readable_records(file: BinaryIO, size: int) -> Iterator[tuple[Spot, object] | Damage]:
     """Every believable record of a WARC file (gzip or not) with its Spot, as warcio parses it (read its headers
     before asking for the next one), and a Damage for each region that could not be read."""
-    if not is_gzip(file):
+    if not is_gzip(file, size):
         for found in plain_records(file, 0, size):
             yield found if isinstance(found, Damage) else _parsed(Spot(*found), file, found[0], *found)
         return
