@@ -125,8 +125,9 @@ def scan(path: Path, counts: Counter) -> Scan:
                         counts["open_tail"] += 1  # the record a crawl is (or was, killed) writing
                         continue
                     result.damaged += 1
-                    logger.warning("%s: unreadable region at byte %d (%d bytes); reading on after it", path,
-                                   found.offset, found.size)
+                    logger.warning("%s: unreadable region at byte %d (%d bytes%s); reading on after it", path,
+                                   found.offset, found.size,
+                                   " of the decompressed gzip member there" if found.in_member else "")
                 elif _kept(found[1], counts):
                     result.captures.append(_capture(found[1], path, found[0]))
     except Exception as exc:  # noqa: BLE001 - an I/O error: keep what read back, and say the scan is incomplete

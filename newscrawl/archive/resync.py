@@ -48,10 +48,11 @@ class Spot:
 
 @dataclass(frozen=True)
 class Damage:
-    """An unreadable region: `offset` in the file (of the member it lies in, when inside one) and its size in
-    bytes (of the decompressed member data, when inside one)."""
+    """An unreadable region: `offset` in the file (of the gzip member it lies in, when `in_member`) and its size in
+    bytes (of the member's decompressed data, when `in_member`)."""
     offset: int
     size: int
+    in_member: bool = False
 
 
 def is_gzip(file: BinaryIO, size: int) -> bool:
@@ -173,13 +174,14 @@ def gzip_members(file: BinaryIO, size: int) -> Iterator[Member | Damage]:
             position = member.end
 
 
-def _parsed(spot: Spot, stream: BinaryIO, offset: int, damage_at: int, size: int) -> tuple[Spot, object] | Damage:
+def _parsed(spot: Spot, stream: BinaryIO, offset: int, damage_at: int, size: int,
+            is_member: bool = False) -> tuple[Spot, object] | Damage:
     """The record warcio parses at `offset`, or a Damage when even warcio cannot read a record we believed."""
     stream.seek(offset)
     try:
         return spot, next(iter(ArchiveIterator(stream)))
     except Exception:  # noqa: BLE001 - whatever warcio raises on it, the record is unreadable
-        return Damage(damage_at, size)
+        return Damage(damage_at, size, in_member=is_member)
 
 
 def readable_records(file: BinaryIO, size: int) -> Iterator[tuple[Spot, object] | Damage]:
@@ -198,9 +200,10 @@ def readable_records(file: BinaryIO, size: int) -> Iterator[tuple[Spot, object] 
             alone = len(found) == 1 and not isinstance(found[0], Damage) and found[0][0] == 0
             for part in found:
                 if isinstance(part, Damage):
-                    yield Damage(member.start, part.size)
+                    yield Damage(member.start, part.size, in_member=True)
                 elif alone:
                     yield _parsed(Spot(member.start, member.end - member.start), member.data, 0, member.start,
-                                  part[1])
+                                  part[1], is_member=True)
                 else:
-                    yield _parsed(Spot(member.start, part[1], part[0]), member.data, part[0], member.start, part[1])
+                    yield _parsed(Spot(member.start, part[1], part[0]), member.data, part[0], member.start, part[1],
+                                  is_member=True)
