@@ -17,10 +17,11 @@ from pathlib import Path
 from parsel import Selector
 
 from newscrawl.extraction import (
+    feed_bodies,
+    feed_links,
     listing_links,
     listing_teasers,
     parse_article,
-    rss_links,
     sidebar_teasers,
     sitemap_index_locations,
     sitemap_links,
@@ -111,7 +112,8 @@ def parse_everything(page: FuzzedPage) -> Counter:
     kind = page_kind(page.url)
     if kind in ("sitemap", "feed"):
         selector = Selector(text=page.text, type="xml")
-        rss_links(selector, skipped)
+        feed_links(selector, skipped)
+        feed_bodies(selector)
         sitemap_links(selector, skipped)
         sitemap_index_locations(selector)
         return skipped

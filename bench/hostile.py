@@ -19,6 +19,8 @@
    a 7 MB page without body container (accepted, below DOWNLOAD_MAXSIZE): extraction time; an XML entity bomb feed.
 4. Browser probes: a rendered page that opens a popup, a WebSocket, WebRTC STUN, a fetch and an image to
    127.0.0.2 (listeners there), with the browser's wall a listener too (bench/probes.py). Needs /usr/bin/chromium.
+5. Feeds and archives (#20 classes 7 and 8): Atom, gzipped and nested sitemaps, damaged WARC files, whole crawls
+   (bench/hostile_feed_warc_cases.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from bench.fault_site import FaultSite, gzip_bomb  # noqa: E402
 from bench.fuzz import mutated_page, parse_everything  # noqa: E402
 from bench.probes import PROBE_PAGE, PROBE_URL, PROBED_HOST, Listener  # noqa: E402
+from bench.hostile_feed_warc_cases import feed_warc_cases, totals as feed_warc_totals  # noqa: E402 - #20 classes 7, 8
 
 CRAWL_TIMEOUT = 300  # seconds, each crawl
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -233,6 +236,7 @@ def main() -> int:
         report["fuzz"] = fuzz(args.fuzz, args.seed)
         report["bombs"] = bombs(work)
         report["browser"] = {"skipped": "--skip-browser"} if args.skip_browser else browser_probes(work)
+        report["feeds_and_archives"] = feed_warc_cases(work)
     report["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(report, indent=1, ensure_ascii=False, default=str))
     totals = {
@@ -242,6 +246,8 @@ def main() -> int:
         "uncaught": sum(r["uncaught"] for r in report["faults"]) + report["fuzz"]["uncaught"],
         "off_host": sum(r["off_host"] for r in report["faults"]) + report["browser"].get("off_host", 0),
     }
+    for name, value in feed_warc_totals(report["feeds_and_archives"]).items():
+        totals[name] += value
     print("\nlost {lost}, duplicated {duplicated}, torn {torn}, uncaught {uncaught}, off-host {off_host}".format(**totals))
     for run in report["faults"]:
         print(f"faults {run['fault_rate']:.0%}: {run['articles_written']}/{run['articles_reference']} articles written; "

@@ -37,6 +37,9 @@ NEWSCRAWL_FEEDS = [
     "https://www.dawn.com/feeds/latest-news/",
     "https://www.dawn.com/feeds/newspaper/editorial",  # a real feed (docs/DAWN_MARKUP.md): today's editorials
 ]
+# Sitemap indexes are followed this many levels below an entry point, and to this many child sitemaps per crawl:
+# a site generating sitemap URLs without end costs a bounded crawl (newscrawl/crawl/sitemaps.py).
+NEWSCRAWL_SITEMAP_MAX_DEPTH, NEWSCRAWL_SITEMAP_MAX_CHILDREN = 2, 1000
 # ... and listing pages, which show today; a crawl with -a since/until uses the date archives instead.
 NEWSCRAWL_LISTINGS = [
     "https://www.dawn.com/",

@@ -25,6 +25,10 @@ REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
 PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
 MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
 REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archives (NEWSCRAWL_REPLAY)
+# replayed WARC files with regions that could not be read, and the regions per file (newscrawl/archive/replay.py);
+# read by the verdict and the summary
+REPLAY_DAMAGED_FILES = "newscrawl/replay/damaged_files"
+REPLAY_UNREADABLE = "newscrawl/replay/unreadable"  # /<WARC file name>
 WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
 RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503

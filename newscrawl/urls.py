@@ -108,7 +108,7 @@ def page_kind(url: str) -> str:
     if article_id_from_url(url) is not None:
         return "article"
     path = urlsplit(url).path
-    if path.startswith("/feeds/sitemap") or path.endswith(".xml") and "sitemap" in path:
+    if path.startswith("/feeds/sitemap") or path.endswith((".xml", ".xml.gz")) and "sitemap" in path:
         return "sitemap"
     if path.startswith("/feeds/"):
         return "feed"

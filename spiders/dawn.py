@@ -17,7 +17,6 @@ import logging
 from collections import Counter
 from datetime import date
 from functools import cached_property
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -30,10 +29,10 @@ from newscrawl.archive.replay import load_archive
 from newscrawl.distributed.mode import seed_once
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (
+    feed_bodies,
+    feed_links,
     listing_links,
     listing_teasers,
-    rss_bodies,
-    rss_links,
     sitemap_index_locations,
     sitemap_links,
 )
@@ -44,9 +43,10 @@ from newscrawl.downloader.host_health import CrawlStopped
 from newscrawl.crawl.render_policy import RenderPolicy
 from newscrawl.crawl.responses import release_tree
 from newscrawl.crawl.seen import seen_for
+from newscrawl.crawl.sitemaps import SITEMAP_DEPTH, SitemapChildren, sitemap_response
 from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
 from newscrawl.downloader.truncation import TruncatedPage
-from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, web_url_problem
+from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind
 
 
 class DawnSpider(scrapy.Spider):
@@ -65,6 +65,7 @@ class DawnSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.article_reader  # noqa: B018 - a bad setting stops the crawl now; workers start while Scrapy does
+        spider.sitemap_children = SitemapChildren(crawler.settings)  # the bounds on sitemap indexes, per crawl
         return spider
 
     @staticmethod
@@ -114,10 +115,10 @@ class DawnSpider(scrapy.Spider):
         return [f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}" for day in self.arguments.days_newest_first()
                 for path in paths]
 
-    def _request(self, url: str, follow: bool, modified: str | None = None) -> scrapy.Request:
+    def _request(self, url: str, follow: bool, modified: str | None = None, meta: dict | None = None):
         # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py)
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow},
-                              meta={"newscrawl_modified": modified})
+                              meta={"newscrawl_modified": modified, **(meta or {})})
 
     def in_range(self, day: date | None) -> bool:
         # an entry that does not say when is kept: the article page will (pipelines/date_range.py)
@@ -160,7 +161,13 @@ class DawnSpider(scrapy.Spider):
         return list(self._article_results(response, reading))
 
     def _route(self, response, follow: bool, skipped: Counter):
-        kind = page_kind(response.url)
+        # whatever a sitemap index names is read as a sitemap (newscrawl/crawl/sitemaps.py)
+        kind = "sitemap" if SITEMAP_DEPTH in response.meta else page_kind(response.url)
+        if kind == "sitemap":  # a gzipped one decompressed (bounded), or the reason it cannot be read
+            response, reason = sitemap_response(response, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            if reason:
+                self._skip(response, reason)
+                return
         expected = TextResponse if kind in ("sitemap", "feed") else HtmlResponse
         if not isinstance(response, expected):
             self._skip(response, "non_html" if expected is HtmlResponse else "not_text")
@@ -181,8 +188,8 @@ class DawnSpider(scrapy.Spider):
             yield from self.parse_sitemap(response, follow, skipped)
         elif kind == "feed":
             # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/monitoring/agreement.py)
-            self.crawler.signals.send_catch_log(FEED_BODIES_SEEN, bodies=rss_bodies(response.selector))
-            links = rss_links(response.selector, skipped)
+            self.crawler.signals.send_catch_log(FEED_BODIES_SEEN, bodies=feed_bodies(response.selector))
+            links = feed_links(response.selector, skipped)  # RSS 2.0 or Atom
             yield from self._follow([link for link in links if self.in_range(link.published)], response, follow)
         else:
             yield from self.parse_listing(response, follow, skipped)
@@ -208,9 +215,9 @@ class DawnSpider(scrapy.Spider):
         yield from self._follow(listing_links(response.selector, response.url, skipped), response, follow)
 
     def parse_sitemap(self, response, follow: bool, skipped: Counter):
-        for url in sitemap_index_locations(response.selector):
-            if follow and web_url_problem(url) is None and urlsplit(url).netloc == SITE_HOST:
-                yield self._request(url, follow=True)
+        locations = sitemap_index_locations(response.selector) if follow else []
+        for url, depth in self.sitemap_children.to_follow(response, locations, skipped):
+            yield self._request(url, follow=True, meta={SITEMAP_DEPTH: depth})
         links = [link for link in sitemap_links(response.selector, skipped) if self.in_range(link.published)]
         yield from self._follow(links, response, follow)
 

@@ -6,12 +6,18 @@ capture's status, headers and payload, read from the file at the capture's offse
 the page: chunked transfer coding and Content-Encoding (gzip, deflate, br) are undone here, as a browser
 would, and their headers dropped. A revisit answers with its own status and headers and the payload of the
 capture it points to. A URL without a capture answers 404, as in the mirror.
+
+A capture that is one of several records of a gzip member (a `.warc.gz` written as one gzip stream) is read
+from that member decompressed once, for the run, into a temporary file. The regions of the files that could not
+be read (newscrawl.archive.resync) are reported once the crawl logs: a warning per file and the stats
+`newscrawl/replay/damaged_files` and `newscrawl/replay/unreadable/<file name>` (`report_damage`).
 """
 
 from __future__ import annotations
 
 import glob
 import logging
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +25,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 
 from newscrawl.archive.index import Capture, CaptureIndex, status_of, warc_time
+from newscrawl.archive.resync import decompress_member
+from newscrawl.stats_keys import REPLAY_DAMAGED_FILES, REPLAY_UNREADABLE
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +71,7 @@ class Archive:
             raise ArchiveError(f"NEWSCRAWL_REPLAY_AT={at}: not a time (YYYY-MM-DDTHH:MM:SS)")
         self.index = CaptureIndex(self.files)
         self._handles: dict[str, object] = {}
+        self._members: dict[tuple[str, int], object] = {}  # (file, member offset) -> its decompressed copy
         logger.info("Replay: %d captures of www.dawn.com in %d WARC files (%s)", len(self.index), len(self.files),
                     ", ".join(f"{k} {v}" for k, v in sorted(self.index.counts.items())) or "nothing left out")
 
@@ -93,7 +102,9 @@ class Archive:
         handle = self._handles.get(capture.file)
         if handle is None:
             handle = self._handles[capture.file] = open(capture.file, "rb")
-        handle.seek(capture.offset)
+        if capture.offset_in_member:
+            handle = self._member(handle, capture)
+        handle.seek(capture.offset_in_member or capture.offset)
         record = next(iter(ArchiveIterator(handle)))
         http = record.http_headers
         if http is None:
@@ -109,13 +120,34 @@ class Archive:
             headers[name] = f"{headers[name]}, {value}" if name in headers else value  # as the mirror: one each
         return status, headers, body
 
+    def _member(self, handle, capture: Capture):
+        """The decompressed data of the gzip member holding the capture, made once per member and run."""
+        key = (capture.file, capture.offset)
+        if key not in self._members:
+            member = decompress_member(handle, capture.offset, into=tempfile.TemporaryFile())
+            if member is None:
+                raise OSError(f"{capture.file}: the gzip member at byte {capture.offset} no longer decompresses")
+            self._members[key] = member.data
+        return self._members[key]
+
     def article_urls(self) -> list[str]:
         return self.index.article_urls()
 
+    def report_damage(self, stats) -> None:
+        """Log each damaged file and count its unreadable regions in the crawl's stats (called once logging runs:
+        the archive is indexed before it, when the crawl command checks its settings)."""
+        for path, regions in sorted(self.index.damaged.items()):
+            logger.warning("Replay: %s: %d regions could not be read (records in them are lost; every record after "
+                           "them was read)", path, regions)
+            stats.set_value(f"{REPLAY_UNREADABLE}/{Path(path).name}", regions)
+        if self.index.damaged:
+            stats.set_value(REPLAY_DAMAGED_FILES, len(self.index.damaged))
+
     def close(self) -> None:
-        for handle in self._handles.values():
+        for handle in [*self._handles.values(), *self._members.values()]:
             handle.close()
         self._handles.clear()
+        self._members.clear()
 
 
 @lru_cache(maxsize=4)

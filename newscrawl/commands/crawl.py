@@ -5,6 +5,7 @@ crawl failed). The codes are newscrawl-cron's (newscrawl/monitoring/verdict.py, 
      mirror; one line on stderr says which
   8  host unreachable; 9 blocked (newscrawl/downloader/host_health.py stopped it)
   3  it ended early; 4 too many errors or bans; 5 a drift alarm; 6 unseen articles listed, none written
+  10 parts of the replayed WARC files could not be read (records lost to damage)
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEME
                                   REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
                                   under)
 from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
+    ARCHIVE_DAMAGED,
     BLOCKED,
     DRIFT,
     ENDED_EARLY,

@@ -71,6 +71,8 @@ class RoutingDownloadHandler(BaseDownloadHandler):
         self.source = offline_source(settings)
         self.replaying = isinstance(self.source, Archive)
         self.source_stat = REPLAY if self.replaying else MIRROR
+        if self.replaying:
+            self.source.report_damage(self.stats)
         self.render = RenderDownloader(crawler, self.source)  # starts no browser until a page needs one
         self._live = None
         self._closed = False

@@ -7,12 +7,14 @@ downloads, schedules, remembers or monitors; this folder imports only items.py, 
 from newscrawl.extraction.article import DawnArticlePage, content_hash
 from newscrawl.extraction.discovery import (
     ArticleLink,
+    atom_links,
+    feed_links,
     listing_links,
     rss_links,
     sitemap_index_locations,
     sitemap_links,
 )
-from newscrawl.extraction.feeds import rss_bodies
+from newscrawl.extraction.feeds import feed_bodies, rss_bodies
 from newscrawl.extraction.generic import GenericBody
 from newscrawl.extraction.parse import ARTICLE_PARSERS, ParsedArticlePage, parse_article, parser_for
 from newscrawl.extraction.teasers import EditorialSidebar, listing_teasers, sidebar_teasers
@@ -27,6 +29,9 @@ __all__ = [
     "ArticleLink",
     "DawnArticlePage",
     "content_hash",
+    "atom_links",
+    "feed_bodies",
+    "feed_links",
     "listing_links",
     "listing_teasers",
     "rss_bodies",

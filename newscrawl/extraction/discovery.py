@@ -1,4 +1,4 @@
-"""Where article links come from: listing pages, RSS feeds and the Google-News sitemap. Pure functions.
+"""Where article links come from: listing pages, RSS and Atom feeds and the Google-News sitemap. Pure functions.
 
 Entries are read one by one: an entry that cannot be read (a malformed URL, an id out of range, any exception)
 is skipped and its reason counted in the `skipped` Counter the caller passes, and the rest are followed.
@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 
 from parsel import Selector
 
-from newscrawl.urls import BadUrl, absolute_url, checked_article_id, strip_query
+from newscrawl.urls import SITE_ROOT, BadUrl, absolute_url, checked_article_id, strip_query
 from newscrawl.extraction.boxes import read_story_box
 from newscrawl.extraction.html import is_story_element
 from newscrawl.extraction.text import clean, iso_datetime
@@ -99,12 +99,47 @@ def _rss_link(item: Selector) -> ArticleLink | None:
     return None
 
 
+def _first_per_id(links: Iterable[ArticleLink]) -> list[ArticleLink]:
+    first: dict[int, ArticleLink] = {}
+    for link in links:
+        first.setdefault(link.article_id, link)
+    return list(first.values())
+
+
 def rss_links(selector: Selector, skipped: Counter | None = None) -> list[ArticleLink]:
     """Articles of an RSS 2.0 feed: `link` (with slug), else `guid`, with the `pubDate` day."""
-    links: dict[int, ArticleLink] = {}
-    for link in read_each(selector.xpath("//*[local-name()='item']"), _rss_link, skipped):
-        links.setdefault(link.article_id, link)
-    return list(links.values())
+    return _first_per_id(read_each(selector.xpath("//*[local-name()='item']"), _rss_link, skipped))
+
+
+def atom_entry_urls(entry: Selector) -> list[str]:
+    """The URLs an Atom entry names for itself, absolute: its alternate links (a `link` without `rel` is one),
+    then its `id` (often a tag: URI, which names no article)."""
+    hrefs = entry.xpath("./*[local-name()='link'][not(@rel) or @rel='alternate']/@href").getall()
+    hrefs += entry.xpath("./*[local-name()='id']/text()").getall()
+    return [url for url in (absolute_url(SITE_ROOT, clean(href)) for href in hrefs) if url]
+
+
+def _atom_link(entry: Selector) -> ArticleLink | None:
+    published = _sitemap_time(entry.xpath("./*[local-name()='published']/text()").get())
+    updated = _sitemap_time(entry.xpath("./*[local-name()='updated']/text()").get())
+    day = published or updated
+    modified = max(filter(None, (published, updated)), default=None)
+    for url in atom_entry_urls(entry):
+        if (article_id := checked_article_id(url)) is not None:
+            return ArticleLink(article_id, strip_query(url), day.date() if day else None,
+                               modified.isoformat() if modified else None)
+    return None
+
+
+def atom_links(selector: Selector, skipped: Counter | None = None) -> list[ArticleLink]:
+    """Articles of an Atom feed (RFC 4287): the alternate `link`, else `id`, with the `published` day (else
+    `updated`'s); modified is the later of the two."""
+    return _first_per_id(read_each(selector.xpath("//*[local-name()='entry']"), _atom_link, skipped))
+
+
+def feed_links(selector: Selector, skipped: Counter | None = None) -> list[ArticleLink]:
+    """Articles of a feed, RSS 2.0 or Atom (or both kinds of entry in one document), once per id."""
+    return _first_per_id([*rss_links(selector, skipped), *atom_links(selector, skipped)])
 
 
 def _sitemap_time(text: str | None) -> datetime | None:
@@ -133,10 +168,7 @@ def _sitemap_link(entry: Selector) -> ArticleLink | None:
 def sitemap_links(selector: Selector, skipped: Counter | None = None) -> list[ArticleLink]:
     """Articles of a (Google-News) sitemap: `loc`, with `news:publication_date`, else `lastmod`; modified is the
     later of the two."""
-    links: dict[int, ArticleLink] = {}
-    for link in read_each(selector.xpath("//*[local-name()='url']"), _sitemap_link, skipped):
-        links.setdefault(link.article_id, link)
-    return list(links.values())
+    return _first_per_id(read_each(selector.xpath("//*[local-name()='url']"), _sitemap_link, skipped))
 
 
 def sitemap_index_locations(selector: Selector) -> list[str]:

@@ -21,6 +21,7 @@ from newscrawl.stats_keys import (
     FEED_AGREEMENT,
     FINISH_REASON,
     RENDER,
+    REPLAY_UNREADABLE,
     RESPONSES,
     SKIPPED,
     SKIPPED_ENTRIES,
@@ -48,6 +49,7 @@ def summarise(stats: dict) -> dict:
         "story_not_found": stats.get(STORY_NOT_FOUND, 0),
         "story_not_found_share": story_not_found_share(stats),
         "feed_agreement": under(stats, FEED_AGREEMENT),
+        "archive_unreadable_regions": under(stats, REPLAY_UNREADABLE),
     }
 
 
@@ -96,6 +98,9 @@ class CrawlSummary:
                 lines.append(f"  feed/page body agreement (F1): {agreement['compared']} compared, min {agreement['min']}, "
                              f"median {agreement['median']}, {agreement['below']} below "
                              f"{self.crawler.settings.getfloat('NEWSCRAWL_FEED_AGREEMENT_MIN_F1')}")
+            if damaged := summary["archive_unreadable_regions"]:
+                lines.append("  DAMAGED ARCHIVES: unreadable regions skipped (records in them lost): "
+                             + ", ".join(f"{name} {regions}" for name, regions in damaged.items()))
             if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
                          under)
+from newscrawl.stats_keys import REPLAY_UNREADABLE
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 UNREACHABLE, BLOCKED = 8, 9
+ARCHIVE_DAMAGED = 10
 # In order of precedence: the first that applies wins (a ban usually also looks like drift; the ban is the cause).
 EXIT_CODES = {
     OK: "the crawl finished and was healthy",
@@ -18,6 +20,7 @@ EXIT_CODES = {
     UNREACHABLE: "host unreachable: www.dawn.com could not be resolved or connected to; the crawl stopped early",
     BLOCKED: "blocked: www.dawn.com answered 403 to every request (a ban); the crawl stopped early",
     ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
+    ARCHIVE_DAMAGED: "regions of the replayed WARC files could not be read: the records in them are lost",
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
@@ -52,11 +55,14 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
         "drift_ok": not stats.get(UNHEALTHY),
         "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
+        "archive_ok": not any(under(stats, REPLAY_UNREADABLE).values()),
     }
     if reason in FINISH_REASON_CODES:
         code = FINISH_REASON_CODES[reason]
     elif not verdicts["finished"]:
         code = ENDED_EARLY
+    elif not verdicts["archive_ok"]:
+        code = ARCHIVE_DAMAGED
     elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
         code = ERRORS_OR_BANS
     elif not verdicts["drift_ok"]:
