@@ -23,8 +23,13 @@ def day(value: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not the usage block: the user sees what is wrong at once
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="newscrawl-export", description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="newscrawl-export", description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="source", required=True, type=Path, help="the crawl's output folder")
     parser.add_argument("--to", dest="dest", required=True, type=Path, help="the dataset folder (created)")
     parser.add_argument("--format", choices=("parquet", "csv", "jsonl"), default="parquet")
