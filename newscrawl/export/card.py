@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from newscrawl.export.engine import PKT
-from newscrawl.export.incremental import EXTENSIONS
+from newscrawl.export.incremental import CSV_DIALECT, EXTENSIONS
 from newscrawl.export.tables import ARTICLES, TABLES, Table
 
 MEANINGS = {  # the columns a user meets first; every Article field is in docs/OUTPUT.md
@@ -26,7 +26,7 @@ def reader(dest: Path, table: Table, file_format: str) -> str:
     if file_format == "parquet":
         return f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
     if file_format == "csv":
-        return f"read_csv('{glob}', header = true, all_varchar = true, hive_partitioning = true)"
+        return f"read_csv('{glob}', {CSV_DIALECT}, hive_partitioning = true)"
     return f"read_json('{glob}', format = 'newline_delimited', hive_partitioning = true)"
 
 

@@ -20,6 +20,8 @@ from newscrawl.export.tables import CC_NEWS, Table
 
 FORMATS = {"parquet": "parquet", "csv": "csv", "jsonl": "json"}
 EXTENSIONS = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl"}
+# how DuckDB writes CSV, said outright when reading it back (the sniffer can guess wrong on bodies full of quotes)
+CSV_DIALECT = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"'"
 ROW_GROUP_ROWS = 20_000  # rows a Parquet writer holds per partition before writing them out (bounds memory)
 
 
@@ -95,7 +97,7 @@ def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
                         kept += 1
         else:
             reader = (f"read_parquet('{part}', hive_partitioning = false)" if file_format == "parquet"
-                      else f"read_csv('{part}', header = true, all_varchar = true)")
+                      else f"read_csv('{part}', {CSV_DIALECT})")
             holds = con.execute(f"SELECT count(*) FROM {reader} WHERE article_id::BIGINT IN "
                                 f"(SELECT article_id FROM superseded)").fetchone()[0]
             if holds:
