@@ -126,9 +126,9 @@ def test_bad_lines_are_counted_and_the_rest_exported(tmp_path, capsys):
         handle.write('{"item_type": "Article", "article_id": 8')  # a crawl still writing this line
     assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "ds")]) == 0
     out = capsys.readouterr().out
-    for expected in ("skipped 2 line(s): not_json", "skipped 1 line(s): not_an_object",
-                     "skipped 1 line(s): other_item_type", "skipped 1 line(s): no_article_id",
-                     "skipped 1 line(s): incomplete_last_line", "kept 1 row(s) with a null value: unreadable_published_at",
+    for expected in ("skipped 3 line(s): unreadable_line", "skipped 1 line(s): other_item_type",
+                     "skipped 1 line(s): no_article_id", "skipped 1 line(s): incomplete_last_line",
+                     "kept 1 row(s) with a null value: no_published_at",
                      "kept unknown field 'provenance' of 1 line(s)", "kept unknown field 'warc_filename' of 1 line(s)"):
         assert expected in out
     rows = read_back(tmp_path / "ds")

@@ -1,27 +1,29 @@
 """Reading the crawl's lines with DuckDB, counting what cannot be exported, and choosing the rows.
 
-Every line is read as one JSON value (`read_json(records=false, ignore_errors=true)`: a torn or garbled line reads as
-NULL, so it is counted, not fatal), typed once with `json_transform` (a value of the wrong type reads as NULL, and
-is counted for the fields that decide a row: id, version, day), and kept in a table of a DuckDB database on disk,
-so memory is bounded by DuckDB's memory_limit however many lines there are."""
+Three reads of the new bytes, none holding more than a buffer of them: (1) the top-level field names of every line
+(`read_json` schema detection over all lines, `maximum_depth=1`), so that a field this exporter has no column for is
+found wherever it first appears; (2) every line typed (`read_json` with the columns' types, `ignore_errors`: a torn,
+garbled or non-object line reads as a row of NULLs, a value of the wrong type as NULL, so both are counted, never
+fatal) and written to a stage Parquet file in the work folder, whose row numbers name the lines; (3) the stage, read
+back for the rows chosen (newscrawl/export/incremental.py). Memory is bounded by DuckDB's memory_limit and the row
+group size, not by the number of lines."""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from pathlib import Path
 
 import duckdb
 
 from newscrawl.export.tables import Table
 
-MEMORY_LIMIT = "1GB"  # DuckDB spills to its temp directory beyond this (sorts, joins, the lines table)
-MAX_LINE_BYTES = 64 << 20  # longest line read: a body is at most 200,000 characters (newscrawl/items.py)
+MEMORY_LIMIT = "1GB"  # DuckDB spills to its temp directory beyond this (sorts, joins)
+MAX_LINE_BYTES = 4 << 20  # longest line read (DuckDB sizes its read buffers by it): a body is at most 200,000 characters
 PKT = "Asia/Karachi"  # Dawn's time (UTC+05:00, no daylight saving): publication days are Pakistan-time days
+STAGE_ROW_GROUP = 10_000  # rows the stage writer holds before writing them out (about 40 MB of Articles)
 
 
 def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(workdir / "work.duckdb"))
+    con = duckdb.connect()
     con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory='{workdir / 'spill'}'")
     con.execute(f"SET TimeZone='{PKT}'")
@@ -33,67 +35,77 @@ def sql_list(values) -> str:
     return "[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]"
 
 
-def load_lines(con, table: Table, paths: list[Path]) -> None:
-    """Table `lines_<name>`: one row per line of the paths (rowid in reading order), typed, with flags and `extra`."""
-    name = f"lines_{table.name}"
-    structure = json.dumps(table.columns).replace("'", "''")
-    typed = ", ".join(f"r.{column} AS {column}" for column in table.columns)
-    con.execute(f"DROP TABLE IF EXISTS {name}")
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def field_names(con, files: str) -> list[str]:
+    """Every top-level field name of the lines: DuckDB's schema detection over all of them; when a line is valid
+    JSON but not an object (the detection stops at it), the keys of each object line instead (slower, and rare)."""
+    read = f"format = 'newline_delimited', ignore_errors = true, maximum_object_size = {MAX_LINE_BYTES}"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_json({files}, {read}, records = true, "
+                                f"sample_size = -1, maximum_depth = 1)").fetchall()
+        return [row[0] for row in described]
+    except duckdb.Error:
+        keys = con.execute(f"SELECT DISTINCT unnest(json_keys(json)) FROM read_json({files}, {read}, records = false) "
+                           f"WHERE json_type(json) = 'OBJECT'").fetchall()
+        return sorted(row[0] for row in keys)
+
+
+def load_lines(con, table: Table, paths: list[Path], workdir: Path) -> list[str]:
+    """View `lines_<name>`: one row per line of the paths (`rowid` its row in the stage), typed, with `extra` (a JSON
+    object of the fields that have no column, or NULL). Returns the names of those unknown fields."""
+    stage = workdir / f"stage-{table.name}.parquet"
+    typed = ", ".join(f"{quoted(c)} := NULL::{kind}" for c, kind in table.columns.items())
     if not paths:
-        con.execute(f"CREATE TABLE {name} AS SELECT {typed}, NULL::JSON AS extra, NULL::VARCHAR[] AS unknown, "
-                    f"true AS not_json, false AS is_object, NULL::VARCHAR AS raw_item_type, NULL::BIGINT AS raw_ok "
-                    f"FROM (SELECT json_transform('{{}}', '{structure}') AS r) WHERE false")
-        return
+        con.execute(f"CREATE OR REPLACE VIEW lines_{table.name} AS SELECT 0::BIGINT AS rowid, "
+                    f"unnest(struct_pack({typed})), NULL::JSON AS extra, false AS readable WHERE false")
+        return []
     files = sql_list(str(p) for p in paths)
-    known = sql_list(table.columns)
-    unreadable = " + ".join(f"(json_type(json, '$.{c}') IS NOT NULL AND json_type(json, '$.{c}') <> 'NULL' "
-                            f"AND r.{c} IS NULL)::INT * {1 << i}" for i, c in enumerate(decisive(table)))
+    unknown = [name for name in field_names(con, files) if name not in table.columns]
+    columns = {**table.columns, **{name: "JSON" for name in unknown}}
+    spec = "{" + ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': '{kind}'" for c, kind in columns.items()) + "}"
+    extra = "NULL::JSON"
+    if unknown:
+        entries = ", ".join(f"struct_pack(key := '{u.replace(chr(39), chr(39) * 2)}', value := {quoted(u)})"
+                            for u in unknown)
+        extra = (f"CASE WHEN coalesce({', '.join(quoted(u) for u in unknown)}) IS NOT NULL THEN to_json("
+                 f"map_from_entries(list_filter([{entries}], lambda e: e.value IS NOT NULL))) END")
+    # a line that is not a JSON object (torn, garbled, an array) reads as a row of NULLs
+    readable = " OR ".join(f"{quoted(c)} IS NOT NULL" for c in columns)
     con.execute(f"""
-        CREATE TABLE {name} AS
-        SELECT {typed},
-               CASE WHEN len(unknown) > 0 THEN to_json(map_from_entries(list_transform(unknown, lambda k:
-                   struct_pack(key := k, value := json_extract(json, '/' || replace(replace(k, '~', '~0'), '/', '~1'))))))
-               END AS extra,
-               unknown, not_json, is_object, raw_item_type, {unreadable or '0'} AS raw_ok
-        FROM (
-            SELECT json, json IS NULL AS not_json, coalesce(json_type(json) = 'OBJECT', false) AS is_object,
-                   json_transform(CASE WHEN json_type(json) = 'OBJECT' THEN json END, '{structure}') AS r,
-                   CASE WHEN json_type(json) = 'OBJECT' THEN
-                       list_filter(json_keys(json), lambda k: NOT list_contains({known}, k)) END AS unknown,
-                   json_extract_string(json, '$.item_type') AS raw_item_type
-            FROM read_json({files}, format = 'newline_delimited', records = false, ignore_errors = true,
-                           maximum_object_size = {MAX_LINE_BYTES})
-        )
-    """)
+        COPY (SELECT {', '.join(quoted(c) for c in table.columns)}, {extra} AS extra, ({readable}) AS readable,
+                     {', '.join(quoted(u) + ' IS NOT NULL AS ' + quoted('has:' + u) for u in unknown) or 'true AS _'}
+              FROM read_json({files}, format = 'newline_delimited', columns = {spec}, ignore_errors = true,
+                             maximum_object_size = {MAX_LINE_BYTES}))
+        TO '{stage}' (FORMAT parquet, COMPRESSION 'uncompressed', ROW_GROUP_SIZE {STAGE_ROW_GROUP})""")
+    con.execute(f"CREATE OR REPLACE VIEW lines_{table.name} AS SELECT file_row_number AS rowid, * "
+                f"FROM read_parquet('{stage}', file_row_number = true)")
+    return unknown
 
 
-def decisive(table: Table) -> list[str]:
-    """The fields that decide a row; one present in a line but unreadable in its type is counted (flag bit i)."""
-    return [c for c in ("article_id", "version", table.day) if c in table.columns]
-
-
-def count_problems(con, table: Table) -> dict:
-    """What in the lines cannot be exported (each counted once, by its first reason), values kept as null, and the
-    unknown fields kept in `extra`."""
+def count_problems(con, table: Table, unknown: list[str]) -> dict:
+    """What in the lines cannot be exported (each counted once, by its first reason), the rows kept without a day,
+    and the unknown fields kept in `extra`, by name."""
     name = f"lines_{table.name}"
-    own = f"coalesce(raw_item_type, '{table.item_type}') = '{table.item_type}'"
-    flags = ", ".join(f"count(*) FILTER (raw_ok & {1 << i} > 0)" for i, _ in enumerate(decisive(table)))
+    own = f"coalesce(item_type, '{table.item_type}') = '{table.item_type}'"
+    has = ", ".join(f"count(*) FILTER ({quoted('has:' + u)})" for u in unknown)
     row = con.execute(f"""
-        SELECT count(*), count(*) FILTER (not_json), count(*) FILTER (NOT not_json AND NOT is_object),
-               count(*) FILTER (is_object AND NOT {own}), count(*) FILTER (is_object AND {own} AND article_id IS NULL),
-               {flags}
+        SELECT count(*), count(*) FILTER (NOT readable), count(*) FILTER (readable AND NOT {own}),
+               count(*) FILTER (readable AND {own} AND article_id IS NULL),
+               count(*) FILTER (readable AND {own} AND article_id IS NOT NULL AND {table.day} IS NULL)
+               {', ' + has if has else ''}
         FROM {name}""").fetchone()
-    unknown = dict(con.execute(f"SELECT k, count(*) FROM (SELECT unnest(unknown) AS k FROM {name}) "
-                               f"GROUP BY k ORDER BY k").fetchall())
-    skipped = {"not_json": row[1], "not_an_object": row[2], "other_item_type": row[3], "no_article_id": row[4]}
-    kept = {f"unreadable_{c}": n for c, n in zip(decisive(table)[1:], row[6:])}
+    skipped = {"unreadable_line": row[1], "other_item_type": row[2], "no_article_id": row[3]}
     return {"lines": row[0], "skipped": {k: v for k, v in skipped.items() if v},
-            "kept_with_nulls": {k: v for k, v in kept.items() if v}, "unknown_fields": unknown}
+            "kept_with_nulls": {f"no_{table.day}": row[4]} if row[4] else {},
+            "unknown_fields": dict(zip(unknown, row[5:]))}
 
 
 def valid_rows(table: Table) -> str:
-    return (f"SELECT rowid AS line, * FROM lines_{table.name} WHERE is_object AND article_id IS NOT NULL "
-            f"AND coalesce(raw_item_type, '{table.item_type}') = '{table.item_type}'")
+    return (f"SELECT rowid AS line, * FROM lines_{table.name} WHERE readable AND article_id IS NOT NULL "
+            f"AND coalesce(item_type, '{table.item_type}') = '{table.item_type}'")
 
 
 def newest_key(table: Table, prefix: str = "") -> str:
@@ -109,10 +121,3 @@ def version_key(table: Table) -> list[str]:
 def day_of(table: Table) -> str:
     """The row's calendar day in Pakistan time (the session's time zone)."""
     return f"CAST({table.day} AS DATE)"
-
-
-def count_unknown(reports: list[dict]) -> Counter:
-    total = Counter()
-    for report in reports:
-        total.update(report["unknown_fields"])
-    return total

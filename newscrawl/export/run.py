@@ -51,8 +51,8 @@ def export(source: Path, dest: Path, options: Options) -> dict:
             files = input_files(source, table, skip=dest)
             pending = segments(files, manifest["files"])
             paths = [p for p in (readable(s, workdir) for s in pending) if p is not None]
-            load_lines(con, table, paths)
-            counts = count_problems(con, table)
+            unknown = load_lines(con, table, paths, workdir)
+            counts = count_problems(con, table, unknown)
             if incomplete := sum(1 for s in pending if s.size > s.end):
                 counts["skipped"]["incomplete_last_line"] = incomplete  # read by the next export once complete
             choose(con, table, options.all_versions, dest)
