@@ -16,9 +16,10 @@ import duckdb
 
 from newscrawl.export.tables import Table
 
-MEMORY_LIMIT = "1GB"  # DuckDB spills to its temp directory beyond this (sorts, joins)
+MEMORY_LIMIT = "512MB"  # DuckDB spills to its temp directory beyond this (sorts, joins): the export's memory bound
 MAX_LINE_BYTES = 4 << 20  # longest line read (DuckDB sizes its read buffers by it): a body is at most 200,000 characters
 PKT = "Asia/Karachi"  # Dawn's time (UTC+05:00, no daylight saving): publication days are Pakistan-time days
+FLUSH_ROWS = 20_000
 STAGE_ROW_GROUP = 10_000  # rows the stage writer holds before writing them out (about 40 MB of Articles)
 
 
@@ -28,6 +29,9 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET temp_directory='{workdir / 'spill'}'")
     con.execute(f"SET TimeZone='{PKT}'")
     con.execute("SET preserve_insertion_order=false")  # row order is set by ORDER BY where it matters
+    # a partitioned write holds this many rows over all its partitions before writing them (default 524,288: 2 GB
+    # of Articles); with it the write's memory stays the same whatever the number of rows
+    con.execute(f"SET partitioned_write_flush_threshold={FLUSH_ROWS}")
     return con
 
 
