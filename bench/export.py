@@ -3,7 +3,8 @@
 For each size N, a generated crawl output (bench/export_data.py: N Articles, 20% of them in two or three
 versions, four workers' files, about 3.9 KB a line) is
 1. read bare by DuckDB itself: every field of every line typed (`read_json` with the Article's columns), nothing
-   written; the floor any DuckDB-based export stands on;
+   written; and converted bare (`COPY (SELECT * FROM read_json(...)) TO 'x.parquet'`: one file, no versions, no
+   partitions), the floor under any export to Parquet;
 2. exported by `newscrawl-export` to Parquet, `--latest` (one row per article) and `--all-versions`;
 3. exported again into the same DEST with nothing new (the incremental no-op).
 Each step runs in a fresh process, which reports its wall seconds and its peak resident memory (ru_maxrss).
@@ -45,6 +46,11 @@ rows = con.execute(f"SELECT count(*), sum(hash(t)) FROM read_json('{source}/arti
                    f"format = 'newline_delimited', columns = {{columns}}) t").fetchone()[0]
 """
 
+# DuckDB's own one-statement conversion of the same lines to one Parquet file (no versions, no partitions): what
+# writing Parquet costs at all, the floor under any export to Parquet
+BARE_CONVERSION = BARE_READ.replace('rows = con.execute(f"SELECT count(*), sum(hash(t)) FROM', 'rows = con.execute(f"COPY (SELECT * FROM').replace(
+    "columns = {{columns}}) t\").fetchone()[0]", "columns = {{columns}})) TO '{dest}' (FORMAT parquet, COMPRESSION zstd)\").fetchone()[0]")
+
 EXPORT = """
 from pathlib import Path
 from newscrawl.export.run import Options, export
@@ -68,6 +74,7 @@ def bench_size(workdir: Path, size: int) -> dict:
     result = {"articles": size, "lines": lines, "input_mb": round(megabytes, 1)}
     steps = {
         "bare_read": BARE_READ.format(source=source),
+        "bare_conversion": BARE_CONVERSION.format(source=source, dest=workdir / f"bare{size}.parquet"),
         "latest": EXPORT.format(source=source, dest=workdir / f"latest{size}", all_versions=False, expected=size),
         "latest_again": EXPORT.format(source=source, dest=workdir / f"latest{size}", all_versions=False, expected=0),
         "all_versions": EXPORT.format(source=source, dest=workdir / f"all{size}", all_versions=True, expected=lines),
@@ -81,12 +88,13 @@ def bench_size(workdir: Path, size: int) -> dict:
         print(f"{size:>8,} articles {name:>13}: {figures['seconds']:7.2f} s  {figures['lines_per_s']:>8,} lines/s  "
               f"{figures['mb_per_s']:6.1f} MB/s  peak {figures['peak_mb']:>5,} MB", flush=True)
     for name in ("latest", "all_versions"):
-        result[f"{name}_vs_bare_read"] = round(result[name]["seconds"] / result["bare_read"]["seconds"], 2)
+        for floor in ("bare_read", "bare_conversion"):
+            result[f"{name}_vs_{floor}"] = round(result[name]["seconds"] / result[floor]["seconds"], 2)
     output = workdir / f"latest{size}"
     result["parquet_mb"] = round(sum(p.stat().st_size for p in (output / "articles").rglob("*.parquet")) / 1e6, 1)
     shutil.rmtree(source)
-    for dest in workdir.glob(f"*{size}"):
-        shutil.rmtree(dest)
+    for dest in workdir.glob(f"*{size}*"):
+        shutil.rmtree(dest) if dest.is_dir() else dest.unlink()
     return result
 
 
@@ -102,7 +110,9 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             results["sizes"].append(bench_size(workdir, size))
             for name in ("latest", "all_versions"):
-                print(f"{size:>8,} articles {name} / bare read: {results['sizes'][-1][f'{name}_vs_bare_read']}x")
+                ratios = results["sizes"][-1]
+                print(f"{size:>8,} articles {name}: {ratios[f'{name}_vs_bare_read']}x DuckDB's bare read, "
+                      f"{ratios[f'{name}_vs_bare_conversion']}x its bare conversion to Parquet")
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
