@@ -41,6 +41,7 @@ from newscrawl.export.engine import MEMORY_LIMIT
 from newscrawl.export.tables import ARTICLES
 con = duckdb.connect()
 con.execute(f"SET memory_limit='{{MEMORY_LIMIT}}'")
+con.execute("SET enable_progress_bar=false")
 columns = "{{" + ", ".join(f"'{{k}}': '{{v}}'" for k, v in ARTICLES.columns.items()) + "}}"
 rows = con.execute(f"SELECT count(*), sum(hash(t)) FROM read_json('{source}/articles.*.jsonl', "
                    f"format = 'newline_delimited', columns = {{columns}}) t").fetchone()[0]
@@ -64,7 +65,7 @@ def measure(body: str) -> dict:
                           text=True, timeout=1800)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads([line for line in done.stdout.splitlines() if line.startswith("{")][-1])
 
 
 def bench_size(workdir: Path, size: int) -> dict:

@@ -109,9 +109,9 @@ def test_filters_use_the_pakistan_day_and_pick_the_version_before_filtering(tmp_
         article(3, published_at="2025-06-19T20:00:00+00:00"),  # given in UTC: 20 June, 01:00 in Pakistan
         article(4, published_at="2025-06-18T09:00:00+05:00", section="Business"),
         article(5, 1, section="business"), article(5, 2, section="Sport")])  # its newest version is Sport
-    assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "day"), "--since", "2025-06-19",
+    assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "Dawn's day"), "--since", "2025-06-19",
                  "--until", "2025-06-19"]) == 0
-    assert [r["article_id"] for r in read_back(tmp_path / "day")] == [1, 5]
+    assert [r["article_id"] for r in read_back(tmp_path / "Dawn's day")] == [1, 5]
     assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "business"), "--section", "BUSINESS"]) == 0
     assert [r["article_id"] for r in read_back(tmp_path / "business")] == [4]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from newscrawl.export.engine import PKT
+from newscrawl.export.engine import PKT, text
 from newscrawl.export.incremental import CSV_DIALECT, EXTENSIONS
 from newscrawl.export.tables import ARTICLES, TABLES, Table
 
@@ -16,6 +16,9 @@ MEANINGS = {  # the columns a user meets first; every Article field is in docs/O
     "version": "1 the first time the crawl saw the article, +1 each time it found it changed",
     "extra": "JSON object of the fields of a line that this exporter has no column for (newer fields), else null",
     "published_month": "the partition: YYYY-MM of the publication day in Pakistan time",
+    "date": "the date the teaser shows (teasers)", "item_type": "Article or EditorialTeaser",
+}
+CC_NEWS_MEANINGS = {
     "text": "the article body (Article.body)", "date": "publication time (Article.published_at), an instant",
     "description": "Article.summary", "image_url": "URL of the lead image, or null", "domain": "www.dawn.com",
 }
@@ -24,10 +27,10 @@ MEANINGS = {  # the columns a user meets first; every Article field is in docs/O
 def reader(dest: Path, table: Table, file_format: str) -> str:
     glob = f"{dest / table.name}/**/*.{EXTENSIONS[file_format]}"
     if file_format == "parquet":
-        return f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
+        return f"read_parquet({text(glob)}, hive_partitioning = true, union_by_name = true)"
     if file_format == "csv":
-        return f"read_csv('{glob}', {CSV_DIALECT}, hive_partitioning = true)"
-    return f"read_json('{glob}', format = 'newline_delimited', hive_partitioning = true)"
+        return f"read_csv({text(glob)}, {CSV_DIALECT}, hive_partitioning = true)"
+    return f"read_json({text(glob)}, format = 'newline_delimited', hive_partitioning = true)"
 
 
 def summary(dest: Path, table: Table, options) -> dict:
@@ -71,8 +74,9 @@ def write_card(dest: Path, options, manifest: dict, report: dict) -> None:
         "",
     ]
     for name, table in tables.items():
+        meanings = MEANINGS | (CC_NEWS_MEANINGS if options.schema == "cc_news" and name == "articles" else {})
         lines += [f"### {name}: {table['rows']:,} rows", "", "| column | type | meaning |", "|---|---|---|"]
-        lines += [f"| {column} | {kind} | {MEANINGS.get(column, 'see newscrawl docs/OUTPUT.md')} |"
+        lines += [f"| {column} | {kind} | {meanings.get(column, 'see newscrawl docs/OUTPUT.md')} |"
                   for column, kind in table["columns"]]
         lines.append("")
     lines += ["## Provenance", "",

@@ -26,8 +26,9 @@ STAGE_ROW_GROUP = 10_000  # rows the stage writer holds before writing them out 
 def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory='{workdir / 'spill'}'")
+    con.execute(f"SET temp_directory={text(workdir / 'spill')}")
     con.execute(f"SET TimeZone='{PKT}'")
+    con.execute("SET enable_progress_bar=false")  # the command prints its own report
     con.execute("SET preserve_insertion_order=false")  # row order is set by ORDER BY where it matters
     # a partitioned write holds this many rows over all its partitions before writing them (default 524,288: 2 GB
     # of Articles); with it the write's memory stays the same whatever the number of rows
@@ -35,8 +36,13 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def text(value) -> str:
+    """A SQL string literal (paths and names may hold quotes)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def sql_list(values) -> str:
-    return "[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]"
+    return "[" + ", ".join(text(v) for v in values) + "]"
 
 
 def quoted(name: str) -> str:
@@ -69,10 +75,10 @@ def load_lines(con, table: Table, paths: list[Path], workdir: Path) -> list[str]
     files = sql_list(str(p) for p in paths)
     unknown = [name for name in field_names(con, files) if name not in table.columns]
     columns = {**table.columns, **{name: "JSON" for name in unknown}}
-    spec = "{" + ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': '{kind}'" for c, kind in columns.items()) + "}"
+    spec = "{" + ", ".join(f"{text(c)}: '{kind}'" for c, kind in columns.items()) + "}"
     extra = "NULL::JSON"
     if unknown:
-        entries = ", ".join(f"struct_pack(key := '{u.replace(chr(39), chr(39) * 2)}', value := {quoted(u)})"
+        entries = ", ".join(f"struct_pack(key := {text(u)}, value := {quoted(u)})"
                             for u in unknown)
         extra = (f"CASE WHEN coalesce({', '.join(quoted(u) for u in unknown)}) IS NOT NULL THEN to_json("
                  f"map_from_entries(list_filter([{entries}], lambda e: e.value IS NOT NULL))) END")
@@ -83,9 +89,9 @@ def load_lines(con, table: Table, paths: list[Path], workdir: Path) -> list[str]
                      {', '.join(quoted(u) + ' IS NOT NULL AS ' + quoted('has:' + u) for u in unknown) or 'true AS _'}
               FROM read_json({files}, format = 'newline_delimited', columns = {spec}, ignore_errors = true,
                              maximum_object_size = {MAX_LINE_BYTES}))
-        TO '{stage}' (FORMAT parquet, COMPRESSION 'uncompressed', ROW_GROUP_SIZE {STAGE_ROW_GROUP})""")
+        TO {text(stage)} (FORMAT parquet, COMPRESSION 'uncompressed', ROW_GROUP_SIZE {STAGE_ROW_GROUP})""")
     con.execute(f"CREATE OR REPLACE VIEW lines_{table.name} AS SELECT file_row_number AS rowid, * "
-                f"FROM read_parquet('{stage}', file_row_number = true)")
+                f"FROM read_parquet({text(stage)}, file_row_number = true)")
     return unknown
 
 

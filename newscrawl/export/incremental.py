@@ -14,7 +14,7 @@ import os
 import uuid
 from pathlib import Path
 
-from newscrawl.export.engine import day_of, newest_key, sql_list, valid_rows, version_key
+from newscrawl.export.engine import day_of, newest_key, sql_list, text, valid_rows, version_key
 from newscrawl.export.inputs import STATE_DIR
 from newscrawl.export.tables import CC_NEWS, Table
 
@@ -69,7 +69,7 @@ def filters(table: Table, since: str | None, until: str | None, section: str | N
     if until:
         where.append(f"{day_of(table)} <= DATE '{until}'")
     if section:
-        where.append(f"lower(section) = lower('{section.replace(chr(39), chr(39) * 2)}')")
+        where.append(f"lower(section) = lower({text(section)})")
     return " AND ".join(where)
 
 
@@ -96,13 +96,13 @@ def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
                         target.write(line)
                         kept += 1
         else:
-            reader = (f"read_parquet('{part}', hive_partitioning = false)" if file_format == "parquet"
-                      else f"read_csv('{part}', {CSV_DIALECT})")
+            reader = (f"read_parquet({text(part)}, hive_partitioning = false)" if file_format == "parquet"
+                      else f"read_csv({text(part)}, {CSV_DIALECT})")
             holds = con.execute(f"SELECT count(*) FROM {reader} WHERE article_id::BIGINT IN "
                                 f"(SELECT article_id FROM superseded)").fetchone()[0]
             if holds:
                 kept = con.execute(f"COPY (SELECT * FROM {reader} WHERE article_id::BIGINT NOT IN (SELECT article_id "
-                                   f"FROM superseded)) TO '{temporary}' (FORMAT {FORMATS[file_format]})").fetchone()[0]
+                                   f"FROM superseded)) TO {text(temporary)} (FORMAT {FORMATS[file_format]})").fetchone()[0]
         if not holds:
             temporary.unlink(missing_ok=True)
             continue
@@ -123,7 +123,7 @@ def write_rows(con, table: Table, dest: Path, options) -> int:
     (dest / table.name).mkdir(parents=True, exist_ok=True)
     extra = f", ROW_GROUP_SIZE {ROW_GROUP_ROWS}, COMPRESSION zstd" if options.format == "parquet" else ""
     extra += ", HEADER true" if options.format == "csv" else ""
-    written = con.execute(f"COPY ({rows}) TO '{dest / table.name}' (FORMAT {FORMATS[options.format]}, "
+    written = con.execute(f"COPY ({rows}) TO {text(dest / table.name)} (FORMAT {FORMATS[options.format]}, "
                           f"PARTITION_BY (published_month), APPEND, FILENAME_PATTERN 'part-{{uuid}}', "
                           f"FILE_EXTENSION '{EXTENSIONS[options.format]}'{extra})").fetchone()[0]
     return written
@@ -138,5 +138,5 @@ def save_keys(con, table: Table, dest: Path) -> None:
     columns = [d[0] for d in con.execute(f"SELECT * FROM fresh_{table.name} LIMIT 0").description]
     select = ", ".join(c for c in columns if c not in ("line", "is_change"))
     temporary = keys_dir / f"keys-{uuid.uuid4()}.parquet.tmp"
-    con.execute(f"COPY (SELECT {select} FROM fresh_{table.name}) TO '{temporary}' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT {select} FROM fresh_{table.name}) TO {text(temporary)} (FORMAT parquet)")
     os.replace(temporary, temporary.with_suffix(""))

@@ -34,10 +34,6 @@ class Table:
     # the order in which the versions of one id compare, newest last ("latest" keeps the greatest)
     newest: tuple[str, ...]
 
-    @property
-    def known(self) -> set[str]:
-        return set(self.columns)
-
 
 def _columns(item_class: type) -> dict[str, str]:
     return {f.name: FIELD_TYPES[f.name] for f in fields(item_class) if f.name in FIELD_TYPES}
