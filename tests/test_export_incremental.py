@@ -83,3 +83,32 @@ def test_a_second_export_adds_exactly_the_new_and_changed_articles(tmp_path, cap
     assert june and all(after.get(p) != before[p] for p in june)  # held the old row of 1918062: rewritten
     card = (tmp_path / "parquet" / "README.md").read_text()
     assert "37 article rows (37 articles)" in card and card.count("| 20") >= 3  # three exports listed
+
+
+def test_an_export_killed_while_moving_its_files_in_is_finished_by_the_next(tmp_path, monkeypatch, capsys):
+    import newscrawl.export.run as run
+    from tests.export_helpers import article, write_lines
+
+    write_lines(tmp_path / "out" / "articles.jsonl", [article(1), article(2)])
+    assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "ds")]) == 0
+    write_lines(tmp_path / "out" / "articles.jsonl", [article(2, 2), article(3)], mode="a")
+    real_finish = run.finish
+
+    def killed(dest):  # dies after moving the first file in, once the journal is written
+        journal = dest / ".newscrawl-export" / "journal.json"
+        if journal.exists():
+            source, target = json.loads(journal.read_text())["moves"][0]
+            shutil.move(source, target)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "finish", killed)
+    try:
+        main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "ds")])
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(run, "finish", real_finish)
+    capsys.readouterr()
+    assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "ds")]) == 0
+    assert "articles: 0 rows written (0 new, 0 changed" in capsys.readouterr().out  # the killed one's rows stand
+    assert [(r["article_id"], r["version"]) for r in read_back(tmp_path / "ds")] == [(1, 1), (2, 2), (3, 1)]
+    assert not list((tmp_path / "ds" / ".newscrawl-export").glob("work-*"))

@@ -74,9 +74,9 @@ def filters(table: Table, since: str | None, until: str | None, section: str | N
 
 
 def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
-    """Rewrite, without them, the part files holding an older row of an id this export writes anew; returns how
-    many files were rewritten."""
-    changed = con.execute(f"SELECT article_id FROM fresh_{table.name} WHERE is_change").fetchall()
+    """Rewrite, without them, the part files holding a row of an id this export writes anew (an older version; or
+    the same one, written by an export killed before it could record it); returns how many files were rewritten."""
+    changed = con.execute(f"SELECT article_id FROM fresh_{table.name}").fetchall()
     folder = dest / table.name
     parts = sorted(folder.rglob(f"*.{EXTENSIONS[file_format]}"))
     if not changed or not parts:
@@ -116,7 +116,8 @@ def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
 
 
 def write_rows(con, table: Table, dest: Path, options) -> int:
-    """Append this export's rows as new part files, partitioned by month; returns the rows written."""
+    """Write this export's rows as new part files, partitioned by month, into `dest` (the export's pending folder,
+    moved into DEST when every table is written); returns the rows written."""
     rows = (f"SELECT {projection(table, options.schema == 'cc_news', options.format)} FROM lines_{table.name} l "
             f"JOIN (SELECT line FROM fresh_{table.name}) f ON l.rowid = f.line WHERE {filters(table, options.since, options.until, options.section)} "
             f"ORDER BY l.article_id, {', '.join('l.' + c for c in table.newest)}")
@@ -130,7 +131,8 @@ def write_rows(con, table: Table, dest: Path, options) -> int:
 
 
 def save_keys(con, table: Table, dest: Path) -> None:
-    """Append the keys of what this export considered (written or filtered out) to DEST's state."""
+    """The keys of what this export considered (written or filtered out), as a new file of DEST's state (written
+    into the pending folder `dest`, like the rows)."""
     keys_dir = dest / STATE_DIR / table.name
     keys_dir.mkdir(parents=True, exist_ok=True)
     if not con.execute(f"SELECT count(*) FROM fresh_{table.name}").fetchone()[0]:
