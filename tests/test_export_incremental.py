@@ -68,6 +68,8 @@ def test_a_second_export_adds_exactly_the_new_and_changed_articles(tmp_path, cap
         assert "officials said." in changed["body"]
         for row in rows:
             assert row["title"] == newest[row["article_id"]]["title"]
+            if file_format != "parquet":  # ISO 8601 text with the page's own +05:00
+                assert row["published_at"] == newest[row["article_id"]]["published_at"]
         if file_format == "csv":  # lists are JSON text in CSV
             assert json.loads(changed["images"]) == newest[CHANGED]["images"]
 

@@ -58,6 +58,9 @@ def projection(table: Table, cc_news: bool, file_format: str) -> str:
         nested = {c for c, kind in table.columns.items() if kind.endswith("]") or kind.startswith("STRUCT")}
         # CSV has no lists or structs: they are written as JSON text, which every CSV user can parse
         columns = [f"to_json({c}) AS {c}" if file_format == "csv" and c in nested else c for c in table.columns]
+        if file_format != "parquet":  # times as ISO 8601 text in Pakistan time (+05:00), as the crawl writes them
+            columns = [f"strftime({c}, '%Y-%m-%dT%H:%M:%S%z') || ':00' AS {c}" if table.columns.get(c) == "TIMESTAMPTZ"
+                       else c for c in columns]
         columns.append("extra")
     return ", ".join(columns + [month])
 
