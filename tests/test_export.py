@@ -82,6 +82,9 @@ def test_latest_keeps_the_highest_version_and_all_versions_keeps_each_in_order(t
     # one row per (id, version, content): the second copy of 2 v1 is the same version; 3 v2 twice has one hash
     assert [(r["article_id"], r["version"]) for r in every] == [(1, 1), (1, 2), (1, 3), (2, 1), (3, 2)]
     assert next(r for r in every if r["article_id"] == 2)["fetched_at"] == instant("2025-06-19T11:00:00+00:00")
+    (part,) = (tmp_path / "all" / "articles").rglob("*.parquet")  # stored in order, as written
+    stored = pq.read_table(part, columns=["article_id", "version"]).to_pylist()
+    assert [(r["article_id"], r["version"]) for r in stored] == [(1, 1), (1, 2), (1, 3), (2, 1), (3, 2)]
 
 
 def test_four_workers_overlapping_runs_export_the_same_rows_as_one_merged_file(real, tmp_path):

@@ -20,6 +20,7 @@ MEMORY_LIMIT = "512MB"  # DuckDB spills to its temp directory beyond this (sorts
 MAX_LINE_BYTES = 4 << 20  # longest line read (DuckDB sizes its read buffers by it): a body is at most 200,000 characters
 PKT = "Asia/Karachi"  # Dawn's time (UTC+05:00, no daylight saving): publication days are Pakistan-time days
 FLUSH_ROWS = 20_000
+OPEN_PARTITION_FILES = 8
 STAGE_ROW_GROUP = 10_000  # rows the stage writer holds before writing them out (about 40 MB of Articles)
 
 
@@ -33,6 +34,9 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     # a partitioned write holds this many rows over all its partitions before writing them (default 524,288: 2 GB
     # of Articles); with it the write's memory stays the same whatever the number of rows
     con.execute(f"SET partitioned_write_flush_threshold={FLUSH_ROWS}")
+    # each open partition file holds its unfinished row group in memory, which DuckDB cannot spill: a few open at a
+    # time (a partition met again later gets a new part file) keeps that bounded however many months there are
+    con.execute(f"SET partitioned_write_max_open_files={OPEN_PARTITION_FILES}")
     return con
 
 

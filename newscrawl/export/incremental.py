@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -22,7 +23,9 @@ FORMATS = {"parquet": "parquet", "csv": "csv", "jsonl": "json"}
 EXTENSIONS = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl"}
 # how DuckDB writes CSV, said outright when reading it back (the sniffer can guess wrong on bodies full of quotes)
 CSV_DIALECT = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"'"
-ROW_GROUP_ROWS = 20_000  # rows a Parquet writer holds per partition before writing them out (bounds memory)
+# a Parquet writer holds a row group per open partition file before writing it out: at most this many rows or bytes
+ROW_GROUP_ROWS = 20_000
+ROW_GROUP_BYTES = "16MB"
 
 
 def choose(con, table: Table, all_versions: bool, dest: Path) -> None:
@@ -120,16 +123,35 @@ def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
 
 def write_rows(con, table: Table, dest: Path, options) -> int:
     """Write this export's rows as new part files, partitioned by month, into `dest` (the export's pending folder,
-    moved into DEST when every table is written); returns the rows written."""
+    moved into DEST when every table is written); returns the rows written.
+
+    --all-versions sorts each month's rows by id and version: one sort of all the rows would hold them all (DuckDB
+    cannot spill its wide rows far enough), so the rows are first written unsorted by month, then each month is
+    sorted on its own (a month of Dawn is some 6,000 articles)."""
     rows = (f"SELECT {projection(table, options.schema == 'cc_news', options.format)} FROM lines_{table.name} l "
-            f"JOIN (SELECT line FROM fresh_{table.name}) f ON l.rowid = f.line WHERE {filters(table, options.since, options.until, options.section)} "
-            f"ORDER BY l.article_id, {', '.join('l.' + c for c in table.newest)}")
-    (dest / table.name).mkdir(parents=True, exist_ok=True)
-    extra = f", ROW_GROUP_SIZE {ROW_GROUP_ROWS}, COMPRESSION zstd" if options.format == "parquet" else ""
+            f"JOIN (SELECT line FROM fresh_{table.name}) f ON l.rowid = f.line "
+            f"WHERE {filters(table, options.since, options.until, options.section)}")
+    file_format = FORMATS[options.format]
+    extra = (f", ROW_GROUP_SIZE {ROW_GROUP_ROWS}, ROW_GROUP_SIZE_BYTES '{ROW_GROUP_BYTES}', COMPRESSION zstd"
+             if options.format == "parquet" else "")
     extra += ", HEADER true" if options.format == "csv" else ""
-    written = con.execute(f"COPY ({rows}) TO {text(dest / table.name)} (FORMAT {FORMATS[options.format]}, "
-                          f"PARTITION_BY (published_month), APPEND, FILENAME_PATTERN 'part-{{uuid}}', "
-                          f"FILE_EXTENSION '{EXTENSIONS[options.format]}'{extra})").fetchone()[0]
+    (dest / table.name).mkdir(parents=True, exist_ok=True)
+    if not options.all_versions:
+        return con.execute(f"COPY ({rows}) TO {text(dest / table.name)} (FORMAT {file_format}, "
+                           f"PARTITION_BY (published_month), APPEND, FILENAME_PATTERN 'part-{{uuid}}', "
+                           f"FILE_EXTENSION '{EXTENSIONS[options.format]}'{extra})").fetchone()[0]
+    unsorted = dest.parent / f"unsorted-{table.name}"
+    written = con.execute(f"COPY ({rows}) TO {text(unsorted)} (FORMAT parquet, PARTITION_BY (published_month), "
+                          f"COMPRESSION uncompressed, ROW_GROUP_SIZE_BYTES '{ROW_GROUP_BYTES}')").fetchone()[0]
+    for month in sorted(unsorted.glob("published_month=*")):
+        source = f"read_parquet({text(month / '*.parquet')}, hive_partitioning = false)"
+        present = [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]
+        order = ", ".join(c for c in ("article_id", "version", "fetched_at", "date") if c in present)
+        target = dest / table.name / month.name
+        target.mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY (SELECT * FROM {source} ORDER BY {order}) TO "
+                    f"{text(target / f'part-{uuid.uuid4()}.{EXTENSIONS[options.format]}')} (FORMAT {file_format}{extra})")
+        shutil.rmtree(month)
     return written
 
 
