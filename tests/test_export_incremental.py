@@ -114,3 +114,18 @@ def test_an_export_killed_while_moving_its_files_in_is_finished_by_the_next(tmp_
     assert "articles: 0 rows written (0 new, 0 changed" in capsys.readouterr().out  # the killed one's rows stand
     assert [(r["article_id"], r["version"]) for r in read_back(tmp_path / "ds")] == [(1, 1), (2, 2), (3, 1)]
     assert not list((tmp_path / "ds" / ".newscrawl-export").glob("work-*"))
+
+
+def test_a_replaced_input_file_is_read_again_without_doubling_rows(tmp_path, capsys):
+    from tests.export_helpers import article, write_lines
+
+    write_lines(tmp_path / "out" / "articles.jsonl", [article(1), article(2)])
+    assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "ds")]) == 0
+    # the file replaced by a merged copy that holds the same lines and one more, in another order
+    write_lines(tmp_path / "out" / "articles.jsonl", [article(3), article(2), article(1)])
+    capsys.readouterr()
+    assert main(["--from", str(tmp_path / "out"), "--to", str(tmp_path / "ds")]) == 0
+    out = capsys.readouterr().out
+    assert "1 file(s) replaced or cut since the last export: read again from the start" in out
+    assert "articles: 1 rows written (1 new, 0 changed" in out
+    assert [r["article_id"] for r in read_back(tmp_path / "ds")] == [1, 2, 3]

@@ -53,6 +53,8 @@ def describe(report: dict) -> list[str]:
                      f"changed since the last export; {table['files_rewritten']} older files rewritten without "
                      f"their superseded rows); {table['lines']:,} lines read from {table['files_read']} of "
                      f"{table['files']} files")
+        if table["reread"]:
+            lines.append(f"  {table['reread']} file(s) replaced or cut since the last export: read again from the start")
         for reason, count in table["skipped"].items():
             lines.append(f"  skipped {count:,} line(s): {reason}")
         for reason, count in table["kept_with_nulls"].items():

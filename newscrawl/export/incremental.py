@@ -89,6 +89,12 @@ def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
         return 0
     ids = {row[0] for row in changed}
     con.execute("CREATE OR REPLACE TEMP TABLE superseded AS SELECT unnest(?::BIGINT[]) AS article_id", [sorted(ids)])
+    if file_format != "jsonl":  # the files holding one of the ids, found in one columnar read of DEST
+        reader = "read_parquet" if file_format == "parquet" else "read_csv"
+        options = "hive_partitioning = false" if file_format == "parquet" else CSV_DIALECT
+        parts = [Path(row[0]) for row in con.execute(
+            f"SELECT DISTINCT filename FROM {reader}({sql_list(parts)}, {options}, filename = true) "
+            f"WHERE article_id::BIGINT IN (SELECT article_id FROM superseded)").fetchall()]
     rewritten = 0
     for part in parts:
         temporary = part.with_name(part.name + ".tmp")
@@ -108,7 +114,8 @@ def remove_superseded(con, table: Table, dest: Path, file_format: str) -> int:
                                 f"(SELECT article_id FROM superseded)").fetchone()[0]
             if holds:
                 kept = con.execute(f"COPY (SELECT * FROM {reader} WHERE article_id::BIGINT NOT IN (SELECT article_id "
-                                   f"FROM superseded)) TO {text(temporary)} (FORMAT {FORMATS[file_format]})").fetchone()[0]
+                                   f"FROM superseded)) TO {text(temporary)} (FORMAT {FORMATS[file_format]}"
+                                   f"{', COMPRESSION zstd' if file_format == 'parquet' else ''})").fetchone()[0]
         if not holds:
             temporary.unlink(missing_ok=True)
             continue
