@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -60,7 +61,10 @@ def parse_datetime(value: str | None, naive_as_utc: bool = False) -> datetime | 
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        try:  # RFC 822, as feeds write it: "Thu, 19 Jun 2025 16:30:21 +0500"
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC) if naive_as_utc else None
     return parsed
