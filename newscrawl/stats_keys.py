@@ -19,6 +19,10 @@ EXTRACT_WORKER_PAGES = "newscrawl/extract_processes/pages"  # article pages read
 EXTRACT_WORKERS_REPLACED = "newscrawl/extract_processes/replaced"  # worker pools replaced after a worker died
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/crawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
+# /<kind>: blocks the body left out that a reader sees in it ("navigation": "Read more:" lines, lists of links to
+# other stories; newscrawl/extraction/navigation.py), and Articles that had any; written by newscrawl/crawl/article_items.py
+LEFT_OUT_BLOCKS = "newscrawl/left_out/blocks"
+LEFT_OUT_ARTICLES = "newscrawl/left_out/articles"
 
 # ---- downloading (newscrawl/downloader/handler.py, newscrawl/downloader/browser.py, newscrawl/downloader/backoff.py, newscrawl/downloader/truncation.py) -
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
