@@ -61,6 +61,8 @@ NAVIGATION_LINES = [
     f"<p>READ: <a href='{OTHER}'>Oil spill off UAE</a></p>",
     f"<p><a href='{OTHER}'>Read more: Oil spill off UAE</a></p>",
     f"<h3>See also &mdash; <a href='/news/1918168'>Oil spill off UAE</a></h3>",
+    f"<p><a href='{OTHER}'>Also read - Oil spill off UAE</a></p>",
+    f"<p><em>Read more:</em><br><a href='{OTHER}'>Oil spill</a><br><a href='{OTHER2}'>Congo fever</a></p>",
 ]
 KEPT_LINES = [
     f"<p>The ministry cited <a href='{OTHER}'>an earlier spill</a> in its notice.</p>",  # a sentence of the story
@@ -219,10 +221,22 @@ LIVE = ("<div class='story__content'><p>Intro.</p><div class='live-updates'>{}</
     ("<div class='skeleton-card'></div><div class='skeleton-card'></div>", ["live_updates"]),
     ("<div class='live-updates__entry'><h3>Begins</h3><p>It began.</p></div>", []),
     ("<article class='live-updates__post'><p>It began.</p></article>", []),  # another entry markup: still text
+    ("<div class='update'><p>It began.</p></div>", []),  # entries named nothing this project knows
+    ("Loading updates&hellip;", ["live_updates"]),
+    ("<span class='spinner'></span><p class='live-updates__placeholder'>Loading...</p>", ["live_updates"]),
 ])
 def test_a_live_page_is_rendered_only_when_its_entries_are_missing(entries, reasons):
     html = page_html(LIVE.format(entries))
     assert render_reasons(Selector(text=html), URL, "article") == reasons
+
+
+def test_entries_beside_an_empty_live_block_need_no_browser():
+    body = ("<div class='story__content'><p>Intro.</p><div class='live-updates'></div><div class='live-updates__list'>"
+            "<div class='live-updates__entry'><span class='live-updates__time'>04:20pm</span><p>Begins.</p></div>"
+            "</div></div>")
+    assert render_reasons(Selector(text=page_html(body)), URL, "article") == []
+    clocks_only = body.replace("<p>Begins.</p>", "")
+    assert render_reasons(Selector(text=page_html(clocks_only)), URL, "article") == ["live_updates"]
 
 
 def test_the_server_rendered_live_fixture_needs_no_browser():

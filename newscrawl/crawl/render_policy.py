@@ -11,9 +11,10 @@ Signs that a page needs rendering (all from the markup vocabulary of docs/DAWN_M
 - `empty_body`: an article whose body container (`div.story__content`) is present but holds no text
   (`DawnArticlePage.has_empty_body_container()`): a script fills it in.
 - `live_updates`: a live-updates block (`live-updates`, the BEM block a live blog's entries are in) whose entries
-  are not in the plain HTML: the block holds no text, or only placeholder entries (a `*placeholder*`,
-  `*skeleton*` or `*loading*` class, or no text). A live page whose server sent its entries is read as it is:
-  the class name alone is no reason.
+  are not in the plain HTML: no entry shows text, in the block (whatever the entries' markup) or among the block's
+  elements elsewhere (`live-updates__*`); placeholders (a `*placeholder*`, `*skeleton*`, `*loading*` or `*spinner*`
+  class, "Loading...") and scripts are no entries. A live page whose server sent its entries is read as it is: the
+  class name alone is no reason.
 - `empty_sidebar`: the Opinion/Editorial sidebar block (`widget--editorial`) is present but holds no `story`
   teaser: a script fills it. (Other empty widgets, such as `widget-popular`, hold nothing an item needs and
   never cause a render.)
@@ -37,7 +38,8 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.downloader.browser import RenderFailed
 from newscrawl.extraction import DawnArticlePage
-from newscrawl.extraction.html import class_tokens, compiled_xpath, elements_with_class, has_class, text_of
+from newscrawl.extraction.html import (class_tokens, compiled_xpath, elements_with_class, has_class, page_index,
+                                      text_of)
 from newscrawl.stats_keys import DROPPED, RENDER
 
 logger = logging.getLogger(__name__)
@@ -60,20 +62,38 @@ RENDERED_KINDS = ("article", "listing")
 
 
 # ---- the decision ---------------------------------------------------------------------------------------
-PLACEHOLDER_MARKS = ("placeholder", "skeleton", "loading")
+PLACEHOLDER_MARKS = ("placeholder", "skeleton", "loading", "spinner")
+_LOADING = re.compile(r"(?i)\W*loading\b[\w ]{0,30}\W*")  # "Loading...", "Loading updates…": a placeholder's words
 
 
-def _is_placeholder(element) -> bool:
-    return any(mark in token for token in class_tokens(element) for mark in PLACEHOLDER_MARKS) or not text_of(element)
+def _is_clock(element) -> bool:
+    return element.tag == "time" or any(token.endswith("__time") for token in class_tokens(element))
+
+
+def _shown_text(element) -> str:
+    """What an entry shows a reader, its clock times aside: nothing for a placeholder (its class says so, or it
+    only says "Loading")."""
+    if not isinstance(element.tag, str) or _is_clock(element) or any(
+            mark in token for token in class_tokens(element) for mark in PLACEHOLDER_MARKS):
+        return ""
+    text = text_of(element)
+    for clock in (el for el in element.iterdescendants() if isinstance(el.tag, str) and _is_clock(el)):
+        text = text.replace(text_of(clock), "", 1)
+    return "" if _LOADING.fullmatch(text) else text.strip()
 
 
 def has_unfilled_live_updates(root) -> bool:
-    """A live-updates block whose entries a script has still to add: no text in it, or only placeholder entries."""
-    for block in elements_with_class(root, "live-updates"):
-        entries = [el for el in block if isinstance(el.tag, str) and el.tag not in ("script", "template")]
-        if not text_of(block) or (entries and all(_is_placeholder(el) for el in entries)):
-            return True
-    return False
+    """A live-updates block (`live-updates`) and no entry showing text: in the block (whatever its entries' markup)
+    nor among the block's elements elsewhere (`live-updates__entry`, `live-updates__post`, ...; not their clock
+    times). Placeholders, "Loading..." and scripts are no entries."""
+    blocks = elements_with_class(root, "live-updates")
+    if not blocks:
+        return False
+    entries = [child for block in blocks for child in block]
+    entries += [el for el in page_index(root).elements if any(
+        token.startswith("live-updates__") for token in class_tokens(el))]
+    return not any(_shown_text(el) for el in entries) and all(
+        _LOADING.fullmatch(block.text or "") or not (block.text or "").strip() for block in blocks)
 
 
 _MAY_BE_STORIES = compiled_xpath("descendant::*/@class[contains(., 'story')]/..")  # then the exact test

@@ -19,8 +19,10 @@ from newscrawl.urls import absolute_url, article_id_from_url
 LABEL = re.compile(r"(?:also )?(?:read|see|watch|listen)(?: (?:more|also|here|next|on))?|related(?: stor(?:y|ies))?"
                    r"|more(?: on this(?: story)?| stories)?")
 _PUNCTUATION = re.compile(r"[\s:|>»›\-–—.]+")
+# a label at the start of a link's own text: "Read more: Title", "Also read - Title"
+_LABEL_IN_LINK = re.compile(rf"\s*(?:{LABEL.pattern})\s*[:|>»›\-–—]", re.IGNORECASE)
 # the body's blocks (newscrawl.extraction.body.BLOCK_TAGS) that can hold a line
-LINE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+LINE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 LIST_TAGS = frozenset({"ul", "ol"})
 
 
@@ -47,16 +49,16 @@ def _rest(element, links) -> str:
 
 
 def is_navigation_line(element, article_id: int | None, page_url: str, label_needed: bool = True) -> bool:
-    """A label and one link to another story ("Read more: Title"), the label inside the link or before it; a
-    list item may be the link alone (`label_needed` False)."""
+    """A label and a link to another story ("Read more: Title"), the label inside the link or before it, or a label
+    and links alone ("Read more:<br><a>A</a><br><a>B</a>"); a list item may be one link alone (`label_needed`
+    False)."""
     links = _story_links(element, article_id, page_url)
-    if not links or len(links) != 1:
+    if not links:
         return False
     rest = _rest(element, links)
-    if not rest:
-        text = text_of(links[0])
-        return not label_needed or (":" in text and is_label(text.split(":", 1)[0]))
-    return is_label(rest)
+    if rest:
+        return is_label(rest)
+    return len(links) == 1 and (not label_needed or bool(_LABEL_IN_LINK.match(text_of(links[0]).casefold())))
 
 
 def _is_link_list(element, article_id: int | None, page_url: str) -> bool:
