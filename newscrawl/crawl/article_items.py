@@ -49,7 +49,9 @@ def article_items(crawler, url: str, reading, render_failed: str | None = None):
         logger.warning("Story box not found in %s: fields from the page's metadata", url)
     else:
         crawler.stats.inc_value(f"{STORY_PROVEN}/{proof}")
-    if fields["extractor"] != "dawn":
+    if fields["extractor"] == "amp":  # only an AMP copy came back for this article (newscrawl/urls.py request_url)
+        logger.warning("Read %s from its AMP copy: the canonical page was not what came back", url)
+    elif fields["extractor"] != "dawn":
         logger.warning("No Dawn story body in %s: body taken by the %s extractor", url, fields["extractor"])
     yield Article(**fields, fetched_at=fetched_at, render_failed=render_failed)
 
