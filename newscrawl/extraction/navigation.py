@@ -14,20 +14,26 @@ import re
 from newscrawl.extraction.html import text_of
 from newscrawl.urls import absolute_url, article_id_from_url
 
-# What a navigation line says before its link, punctuation and case aside: "Read more:", "Also read:", "READ: ",
-# "See also", "Related:", "More on this:"
-LABEL = re.compile(r"(?:also )?(?:read|see|watch|listen)(?: (?:more|also|here|next|on))?|related(?: stor(?:y|ies))?"
-                   r"|more(?: on this(?: story)?| stories)?")
-_PUNCTUATION = re.compile(r"[\s:|>»›\-–—.]+")
-# a label at the start of a link's own text: "Read more: Title", "Also read - Title"
-_LABEL_IN_LINK = re.compile(rf"\s*(?:{LABEL.pattern})\s*[:|>»›\-–—]", re.IGNORECASE)
+# What a navigation line says besides its link, punctuation and case aside: "Read more:", "Also read:", "READ: ",
+# "See also", "Related:", "More on this story:", "Read the full report here:": a few words, all of them from
+# LABEL_WORDS, one of them a pointing word
+LABEL_WORDS = frozenset({"read", "reading", "see", "watch", "listen", "related", "more", "also", "here", "next",
+                         "on", "this", "the", "full", "story", "stories", "report", "further", "latest", "click",
+                         "to", "about", "in", "depth"})
+POINTING_WORDS = frozenset({"read", "reading", "see", "watch", "listen", "related", "more"})
+MAX_LABEL_WORDS = 6
+_WORD = re.compile(r"\w+")
+# between a label and the title inside a link's text: "Read more: Title", "Also read - Title"
+_SEPARATOR = re.compile(r"\s*[:|>»›–—]\s*|\s+-\s+")
 # the body's blocks (newscrawl.extraction.body.BLOCK_TAGS) that can hold a line
 LINE_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 LIST_TAGS = frozenset({"ul", "ol"})
 
 
 def is_label(text: str) -> bool:
-    return bool(LABEL.fullmatch(_PUNCTUATION.sub(" ", text).strip().casefold()))
+    words = _WORD.findall(text.casefold())
+    return (0 < len(words) <= MAX_LABEL_WORDS and LABEL_WORDS.issuperset(words)
+            and not POINTING_WORDS.isdisjoint(words) and not re.search(r"[^\w\s:|>»›\-–—.!]", text))
 
 
 def _story_links(element, article_id: int | None, page_url: str) -> list | None:
@@ -58,7 +64,10 @@ def is_navigation_line(element, article_id: int | None, page_url: str, label_nee
     rest = _rest(element, links)
     if rest:
         return is_label(rest)
-    return len(links) == 1 and (not label_needed or bool(_LABEL_IN_LINK.match(text_of(links[0]).casefold())))
+    if len(links) != 1:
+        return False
+    label = _SEPARATOR.split(text_of(links[0]), maxsplit=1)
+    return not label_needed or (len(label) == 2 and is_label(label[0]))
 
 
 def _is_link_list(element, article_id: int | None, page_url: str) -> bool:
