@@ -11,6 +11,7 @@ from parsel import Selector
 from newscrawl.crawl.render_policy import render_reasons
 from newscrawl.extraction import ParsedArticlePage, listing_links, parse_article
 from newscrawl.extraction.navigation import navigation_blocks
+from newscrawl.extraction.text import date_of
 from newscrawl.fixture_library import FIXTURES
 from newscrawl.urls import is_amp_url, request_url
 
@@ -167,6 +168,15 @@ def test_every_time_is_in_the_pages_offset(case):
     head, header, published, updated = TIME_CASES[case]
     article = parsed(BODY, head, header)
     assert (article["published_at"], article["updated_at"]) == (published, updated)
+
+
+@pytest.mark.parametrize("stamp, shown, day", [
+    ("2025-06-18T21:00:00Z", "19 Jun, 2025", "2025-06-19"),  # a UTC stamp late in the evening: the page's day
+    ("2025-06-18T21:00:00Z", None, "2025-06-18"),  # nothing shown: the stamp's own day
+    ("2025-06-19T02:00:00+05:00", "18 Jun, 2025", "2025-06-19"),  # a stamp in Pakistan time is the page's day
+])
+def test_a_teasers_date_is_the_pages_day(stamp, shown, day):
+    assert date_of(stamp, shown) == day
 
 
 # ---- 4. AMP URLs and copies ------------------------------------------------------------------------------------

@@ -11,13 +11,13 @@ source.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 
 from newscrawl.extraction.html import text_of
-from newscrawl.extraction.text import parse_datetime
+from newscrawl.extraction.text import PAKISTAN_OFFSET, parse_datetime
 from newscrawl.extraction.vocabulary import is_time, own_elements
 
-PAKISTAN = timezone(timedelta(hours=5))
+PAKISTAN = timezone(PAKISTAN_OFFSET)
 # a shown clock: "04:30pm", "4:30 PM", "16:30"
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\s*(?:([ap])\.?\s*m\b)?", re.IGNORECASE)
 
