@@ -8,6 +8,7 @@ import re
 import pytest
 from parsel import Selector
 
+from newscrawl.archive.index import Capture, CaptureIndex
 from newscrawl.crawl.render_policy import render_reasons
 from newscrawl.extraction import ParsedArticlePage, listing_links, parse_article
 from newscrawl.extraction.navigation import navigation_blocks
@@ -206,6 +207,17 @@ def test_real_listings_link_no_amp_copy_and_their_links_are_requested_as_they_ar
     assert len(links) > 100
     assert not [link.url for link in links if is_amp_url(link.url)]
     assert all(request_url(link.url) == link.url for link in links)
+
+
+def test_an_archive_answers_an_article_with_its_amp_copy_only_when_it_holds_no_other():
+    def capture(url, date):
+        return Capture(url, date, "response", 200, None, "a.warc.gz", 0, 1)
+    index = CaptureIndex([])
+    index.by_key["article:1894207"] = [capture("https://www.dawn.com/news/1894207/a-slug", "2025-06-19T10:00:00Z"),
+                                       capture("https://www.dawn.com/news/amp/1894207", "2025-06-19T12:00:00Z")]
+    index.by_key["article:1874409"] = [capture("https://www.dawn.com/news/amp/1874409", "2025-06-19T12:00:00Z")]
+    assert index.choose("https://www.dawn.com/news/1894207").url == "https://www.dawn.com/news/1894207/a-slug"
+    assert index.choose("https://www.dawn.com/news/1874409").url == "https://www.dawn.com/news/amp/1874409"
 
 
 def test_an_amp_copy_is_marked_and_its_amp_images_read():
