@@ -1,8 +1,7 @@
 """Pages that are not one plain story (issue #21), one small page per case, and the same classes on the real
-captures: bodies split over several containers, navigation lines, times in another offset, AMP URLs and copies,
-live pages whose server sent their entries. The fixture pages of each class are in tests/test_variants.py."""
+captures: bodies split over several containers, navigation lines, AMP URLs and copies, live pages whose server
+sent their entries (times in another offset: tests/test_page_times.py). The fixture pages of each class are in tests/test_variants.py."""
 
-import json
 import re
 
 import pytest
@@ -12,7 +11,6 @@ from newscrawl.archive.index import Capture, CaptureIndex
 from newscrawl.crawl.render_policy import render_reasons
 from newscrawl.extraction import ParsedArticlePage, listing_links, parse_article
 from newscrawl.extraction.navigation import navigation_blocks
-from newscrawl.extraction.text import date_of
 from newscrawl.fixture_library import FIXTURES
 from newscrawl.urls import is_amp_url, request_url
 
@@ -30,6 +28,9 @@ def page_html(body: str, head: str = "", header: str = "") -> str:
     return (f"<html><head><link rel='canonical' href='https://www.dawn.com/news/1990100'>{head}</head><body>"
             f"<article class='story' data-id='1990100'><h2 class='story__title'><a href='{URL}'>A story</a></h2>"
             f"{header}{body}</article></body></html>")
+
+
+BODY = "<div class='story__content'><p>KARACHI: One.</p></div>"
 
 
 def parsed(body: str, head: str = "", header: str = "") -> dict:
@@ -112,72 +113,6 @@ def test_a_real_feed_body_links_a_story_inside_a_sentence_and_keeps_it():
     body = Selector(text=Selector(text=f"<x>{description}</x>").xpath("string(//x)").get())
     assert body.xpath("//a/@href").get().startswith("https://www.dawn.com/news/2010752/")
     assert navigation_blocks(body.root, 2010818, "https://www.dawn.com/news/2010818") == []
-
-
-# ---- 3. every time in the page's offset ------------------------------------------------------------------------
-def ld(**node) -> str:
-    return f"<script type='application/ld+json'>{json.dumps({'@type': 'NewsArticle', **node})}</script>"
-
-
-def meta(prop: str, content: str) -> str:
-    return f"<meta property='{prop}' content='{content}'>"
-
-
-def shown(label: str, clock: str, iso: str | None = None) -> str:
-    stamp = f" title='{iso}'" if iso else ""
-    return (f"<span class='story__time'><span class='timestamp--label'>{label}</span> <span class='timestamp--time'"
-            f"{stamp}><span class='timestamp__calendar'>19 Jun, 2025</span> <span class='timestamp__time'>{clock}"
-            f"</span></span></span>")
-
-
-BODY = "<div class='story__content'><p>KARACHI: One.</p></div>"
-# (head, story header, expected published_at, expected updated_at): the same instants whatever the source's format
-TIME_CASES = {
-    "meta published Z, story shows Updated in +05:00": (
-        meta("article:published_time", "2025-06-19T04:05:00Z"), shown("Updated", "03:35pm", "2025-06-19T15:35:10+05:00"),
-        "2025-06-19T09:05:00+05:00", "2025-06-19T15:35:10+05:00"),
-    "meta published +00:00, shown clock": (
-        meta("article:published_time", "2025-06-19T06:20:05+00:00"), shown("Published", "11:20am"),
-        "2025-06-19T11:20:05+05:00", None),
-    "meta +0000 without colon, shown clock": (
-        meta("article:published_time", "2025-06-19T06:20:05+0000"), shown("Published", "11:20am"),
-        "2025-06-19T11:20:05+05:00", None),
-    "JSON-LD Z with milliseconds, meta in +05:00": (
-        meta("article:published_time", "2025-06-19T11:20:05+05:00") + ld(dateModified="2025-06-19T09:45:00.000Z"),
-        "", "2025-06-19T11:20:05+05:00", "2025-06-19T14:45:00+05:00"),
-    "JSON-LD Z only, shown clock": (
-        ld(datePublished="2025-06-19T06:20:05Z"), shown("Published", "11:20 AM"), "2025-06-19T11:20:05+05:00", None),
-    "JSON-LD RFC 822 in UTC, meta modified in +05:00": (
-        ld(datePublished="Thu, 19 Jun 2025 06:20:05 +0000") + meta("article:modified_time", "2025-06-19T14:45:00+05:00"),
-        "", "2025-06-19T11:20:05+05:00", "2025-06-19T14:45:00+05:00"),
-    "time datetime Z, its clock in Pakistan time": (
-        "", "<time datetime='2025-06-19T06:20:05Z'>19 Jun, 2025 11:20am</time>", "2025-06-19T11:20:05+05:00", None),
-    "time datetime Z Updated, published meta +05:00": (
-        meta("article:published_time", "2025-06-19T09:00:00+05:00"),
-        "<span>Updated <time datetime='2025-06-19T12:00:00Z'>19 Jun</time></span>",
-        "2025-06-19T09:00:00+05:00", "2025-06-19T17:00:00+05:00"),
-    "story stamp Z, shown clock": (
-        "", shown("Published", "11:20am", "2025-06-19T06:20:05Z"), "2025-06-19T11:20:05+05:00", None),
-    "no sign of Pakistan time: the most trusted source's offset": (
-        meta("article:published_time", "2025-06-19T06:20:05Z") + ld(dateModified="2025-06-19T08:00:00+00:00"),
-        "", "2025-06-19T06:20:05+00:00", "2025-06-19T08:00:00+00:00"),
-}
-
-
-@pytest.mark.parametrize("case", TIME_CASES, ids=list(TIME_CASES))
-def test_every_time_is_in_the_pages_offset(case):
-    head, header, published, updated = TIME_CASES[case]
-    article = parsed(BODY, head, header)
-    assert (article["published_at"], article["updated_at"]) == (published, updated)
-
-
-@pytest.mark.parametrize("stamp, shown, day", [
-    ("2025-06-18T21:00:00Z", "19 Jun, 2025", "2025-06-19"),  # a UTC stamp late in the evening: the page's day
-    ("2025-06-18T21:00:00Z", None, "2025-06-18"),  # nothing shown: the stamp's own day
-    ("2025-06-19T02:00:00+05:00", "18 Jun, 2025", "2025-06-19"),  # a stamp in Pakistan time is the page's day
-])
-def test_a_teasers_date_is_the_pages_day(stamp, shown, day):
-    assert date_of(stamp, shown) == day
 
 
 # ---- 4. AMP URLs and copies ------------------------------------------------------------------------------------
