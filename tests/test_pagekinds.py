@@ -187,6 +187,14 @@ def test_a_live_page_is_rendered_only_when_its_entries_are_missing(entries, reas
     assert render_reasons(Selector(text=html), URL, "article") == reasons
 
 
+def test_a_live_entrys_heading_is_body_text_and_its_clock_is_not():
+    entry = ("<div class='live-updates__entry'><p class='live-updates__time'>04:20pm</p><h3 class='live-updates__title'>"
+             "Begins</h3><p><span class='live-updates__timestamp'>04:20pm</span> It began.</p>"
+             "<p><time datetime='2025-06-19T16:20:00+05:00'>04:20pm</time></p><p>At <time>4pm</time> it rained.</p>"
+             "</div>")
+    assert parsed(LIVE.format(entry))["body"] == "Intro.\n\nBegins\n\nIt began.\n\nAt 4pm it rained."
+
+
 def test_entries_beside_an_empty_live_block_need_no_browser():
     body = ("<div class='story__content'><p>Intro.</p><div class='live-updates'></div><div class='live-updates__list'>"
             "<div class='live-updates__entry'><span class='live-updates__time'>04:20pm</span><p>Begins.</p></div>"

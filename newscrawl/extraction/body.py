@@ -12,9 +12,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from newscrawl.extraction.html import class_tokens, text_of
+from newscrawl.extraction.text import clean
 from newscrawl.extraction.navigation import navigation_blocks
 from newscrawl.extraction.ownership import owned_by
-from newscrawl.extraction.vocabulary import body_containers, is_body_container, itemprop, own_elements
+from newscrawl.extraction.vocabulary import bem_elements, body_containers, is_body_container, itemprop, own_elements
 
 # Paragraph-like blocks that make up the body, in reading order.
 BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li"})
@@ -27,16 +28,33 @@ SKIPPED_CLASS_TOKENS = frozenset({"story", "media", "tts", "twitter-tweet", "ins
 SKIPPED_CLASS_PREFIXES = ("ad__", "widget", "media__item--", "story__related", "share", "social")
 # The same blocks under a renamed BEM block: `post__related`, `article__share`, `story__ad` (element names survive)
 SKIPPED_BEM_ELEMENTS = frozenset({"related", "share", "social", "ad", "advert", "promo", "newsletter", "comments"})
+# Clock times inside the body (a live page's entry times, `live-updates__time`, "04:20pm"): no body text
+CLOCK_BEM_ELEMENTS = frozenset({"time", "timestamp"})
 
 
 def _is_skipped(element) -> bool:
     if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
         return True
-    if element.tag.startswith("amp-"):  # AMP's components: ads, embeds, players, analytics (amp-img is a picture)
+    if element.tag.startswith("amp-") or _is_clock(element):  # AMP's components: ads, embeds, players, analytics (amp-img is a picture)
         return True
     tokens = class_tokens(element)
     return (bool(tokens & SKIPPED_CLASS_TOKENS) or any(t.startswith(SKIPPED_CLASS_PREFIXES) for t in tokens)
             or any(part in SKIPPED_BEM_ELEMENTS for t in tokens if "__" in t for part in t.split("__")[1:]))
+
+
+def _is_clock(element) -> bool:
+    return isinstance(element.tag, str) and bool(bem_elements(element) & CLOCK_BEM_ELEMENTS)
+
+
+def block_text(block) -> str:
+    """A block's text without the clock times in it ("<span class='live-updates__time'>04:20pm</span> Text"); a
+    block that shows only a `<time>` ("<p><time>04:20pm</time></p>") has none."""
+    clocks = [el for el in block.iterdescendants() if _is_clock(el)]
+    text = text_of(block)
+    for clock in clocks:
+        text = text.replace(text_of(clock), "", 1)
+    times = "".join(text_of(el) for el in block.iter("time"))
+    return "" if times and clean(times) == clean(text) else clean(text)
 
 
 def _has_block_child(element) -> bool:
@@ -54,7 +72,7 @@ def container_blocks(container, skipped=frozenset()) -> list[str]:
         if _is_skipped(child) or child in skipped:
             continue
         if child.tag in BLOCK_TAGS and not _has_block_child(child):
-            if text := text_of(child):
+            if text := block_text(child):
                 blocks.append(text)
         else:
             stack.extend(reversed(child))
