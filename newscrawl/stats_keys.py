@@ -30,7 +30,8 @@ PLAIN_PAGES = "newscrawl/plain/pages"  # pages downloaded without a browser
 MIRROR = "newscrawl/mirror"  # /hit, /miss: answers of the offline mirror (NEWSCRAWL_MIRROR)
 REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archives (NEWSCRAWL_REPLAY)
 WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
-RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
+RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...;
+# /fallback/plain_html: pages read from their plain HTML after a failed render (newscrawl/crawl/render_policy.py)
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
 STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/downloader/host_health.py stopped the crawl
@@ -51,6 +52,7 @@ SIDEBAR_KEPT_BLOCKS = "newscrawl/sidebar_kept/blocks"
 COVERAGE = "newscrawl/coverage"  # /<field>: share (0..1) of Articles where the field is non-empty; read by drift
 COVERAGE_ARTICLES = "newscrawl/coverage_articles"  # how many Articles the coverage shares are of
 DROPPED = "newscrawl/dropped"  # /<reason>: items dropped (newscrawl.crawl.drops.drop), pages dropped for needing render
+# (render_policy.py) or whose render failed with no body in their plain HTML (/render_failed, article_items.py)
 VERSIONING = "newscrawl/versioning"  # /<new|updated|unchanged...>/<item type>
 WRITTEN = "newscrawl/written"  # /<item type>: items written to the JSON lines files
 OUTPUT_TORN_BYTES_REMOVED = "newscrawl/output/torn_bytes_removed"  # a half-written last line cut on resume
