@@ -11,8 +11,8 @@ import logging
 from newscrawl.clock import utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.crawl.seen import seen_for
-from newscrawl.stats_keys import (DROPPED, EXTRACTOR, LEFT_OUT_ARTICLES, LEFT_OUT_BLOCKS, PARSER_ERRORS, SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN,
-                         TEASERS_ALREADY_EMITTED)
+from newscrawl.stats_keys import (DROPPED, EXTRACTOR, LEFT_OUT_ARTICLES, LEFT_OUT_BLOCKS, PARSER_ERRORS,
+                                  SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN, TEASERS_ALREADY_EMITTED)
 
 PARSER_ERROR_STAT = f"{DROPPED}/parser_error"
 RENDER_FAILED_STAT = f"{DROPPED}/render_failed"

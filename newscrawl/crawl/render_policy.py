@@ -38,6 +38,7 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.downloader.browser import RenderFailed
 from newscrawl.extraction import DawnArticlePage
+from newscrawl.extraction.body import is_clock
 from newscrawl.extraction.html import (class_tokens, compiled_xpath, elements_with_class, has_class, page_index,
                                       text_of)
 from newscrawl.stats_keys import DROPPED, RENDER
@@ -67,7 +68,7 @@ _LOADING = re.compile(r"(?i)\W*loading\b[\w ]{0,30}\W*")  # "Loading...", "Loadi
 
 
 def _is_clock(element) -> bool:
-    return element.tag == "time" or any(token.endswith("__time") for token in class_tokens(element))
+    return element.tag == "time" or is_clock(element)
 
 
 def _shown_text(element) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from newscrawl.extraction.html import class_tokens, text_of
-from newscrawl.extraction.text import clean
 from newscrawl.extraction.navigation import navigation_blocks
 from newscrawl.extraction.ownership import owned_by
+from newscrawl.extraction.text import clean
 from newscrawl.extraction.vocabulary import bem_elements, body_containers, is_body_container, itemprop, own_elements
 
 # Paragraph-like blocks that make up the body, in reading order.
@@ -35,21 +35,23 @@ CLOCK_BEM_ELEMENTS = frozenset({"time", "timestamp"})
 def _is_skipped(element) -> bool:
     if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
         return True
-    if element.tag.startswith("amp-") or _is_clock(element):  # AMP's components: ads, embeds, players, analytics (amp-img is a picture)
+    # AMP's components (ads, embeds, players, analytics; amp-img is a picture) and clock times are no body text
+    if element.tag.startswith("amp-") or is_clock(element):
         return True
     tokens = class_tokens(element)
     return (bool(tokens & SKIPPED_CLASS_TOKENS) or any(t.startswith(SKIPPED_CLASS_PREFIXES) for t in tokens)
             or any(part in SKIPPED_BEM_ELEMENTS for t in tokens if "__" in t for part in t.split("__")[1:]))
 
 
-def _is_clock(element) -> bool:
+def is_clock(element) -> bool:
+    """A clock time's element by its BEM name (`live-updates__time`, `post__timestamp`)."""
     return isinstance(element.tag, str) and bool(bem_elements(element) & CLOCK_BEM_ELEMENTS)
 
 
 def block_text(block) -> str:
     """A block's text without the clock times in it ("<span class='live-updates__time'>04:20pm</span> Text"); a
     block that shows only a `<time>` ("<p><time>04:20pm</time></p>") has none."""
-    clocks = [el for el in block.iterdescendants() if _is_clock(el)]
+    clocks = [el for el in block.iterdescendants() if is_clock(el)]
     text = text_of(block)
     for clock in clocks:
         text = text.replace(text_of(clock), "", 1)
