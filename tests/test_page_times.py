@@ -52,6 +52,14 @@ TIME_CASES = {
         "2025-06-19T09:00:00+05:00", "2025-06-19T17:00:00+05:00"),
     "story stamp Z, shown clock": (
         "", shown("Published", "11:20am", "2025-06-19T06:20:05Z"), "2025-06-19T11:20:05+05:00", None),
+    "JSON-LD without offset, meta in +05:00: the page's local time": (
+        meta("article:published_time", "2025-06-19T11:20:05+05:00") + ld(dateModified="2025-06-19T14:45:00"),
+        "", "2025-06-19T11:20:05+05:00", "2025-06-19T14:45:00+05:00"),
+    "meta without offset, its clock shown": (
+        meta("article:published_time", "2025-06-19T11:20:05"), shown("Published", "11:20am"),
+        "2025-06-19T11:20:05+05:00", None),
+    "a time without offset and nothing to read it in: none": (
+        ld(datePublished="2025-06-19T11:20:05"), "", None, None),
     "no sign of Pakistan time: the most trusted source's offset": (
         meta("article:published_time", "2025-06-19T06:20:05Z") + ld(dateModified="2025-06-19T08:00:00+00:00"),
         "", "2025-06-19T06:20:05+00:00", "2025-06-19T08:00:00+00:00"),

@@ -27,8 +27,8 @@ from newscrawl.extraction.images import bare_images, captioned, story_images
 from newscrawl.extraction.metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
 from newscrawl.extraction.ownership import owned_by, story_of
 from newscrawl.extraction.story import StoryLocator
-from newscrawl.extraction.text import clean, dateline_of, iso_datetime, parse_print_line
-from newscrawl.extraction.times import in_offset, instants, page_offset, shown_clocks
+from newscrawl.extraction.text import clean, dateline_of, parse_print_line
+from newscrawl.extraction.times import in_offset, page_offset, shown_clocks
 from newscrawl.extraction.vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
@@ -167,14 +167,14 @@ class DawnArticlePage(ItemPage):
         meta = self.metadata
         values = [*self._story_times.values(), meta.meta("article:published_time"), meta.meta("article:modified_time"),
                   meta.json_ld_text("datePublished"), meta.json_ld_text("dateModified")]
-        return page_offset(instants(values), shown_clocks(self.story, owned_by))
+        return page_offset(values, shown_clocks(self.story, owned_by))
 
     @field
     def published_at(self) -> str | None:
         meta = self.metadata
-        return in_offset(first_valid(lambda: self._story_times.get("published"),
-                                     lambda: iso_datetime(meta.meta("article:published_time")),
-                                     lambda: iso_datetime(meta.json_ld_text("datePublished"))), self._offset)
+        return first_valid(lambda: in_offset(self._story_times.get("published"), self._offset),
+                           lambda: in_offset(meta.meta("article:published_time"), self._offset),
+                           lambda: in_offset(meta.json_ld_text("datePublished"), self._offset))
 
     @field
     def updated_at(self) -> str | None:
@@ -188,7 +188,7 @@ class DawnArticlePage(ItemPage):
     def _later_than_published(self, value: str | None) -> str | None:
         """A modification time, when it is one and later than publication (meta tags repeat the publication
         time as modified_time for a story never revised)."""
-        modified, published = iso_datetime(value), self.published_at()
+        modified, published = in_offset(value, self._offset), self.published_at()
         if not modified or not published:
             return None
         return modified if datetime.fromisoformat(modified) > datetime.fromisoformat(published) else None

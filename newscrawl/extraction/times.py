@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timezone, tzinfo
 
 from newscrawl.extraction.html import text_of
-from newscrawl.extraction.text import PAKISTAN_OFFSET, parse_datetime
+from newscrawl.extraction.text import PAKISTAN_OFFSET, clean, parse_datetime
 from newscrawl.extraction.vocabulary import is_time, own_elements
 
 PAKISTAN = timezone(PAKISTAN_OFFSET)
@@ -33,26 +33,42 @@ def shown_clocks(story, owned_by) -> set[tuple[int, int]]:
     return clocks
 
 
-def page_offset(instants: list[datetime], clocks: set[tuple[int, int]]) -> tzinfo | None:
-    """The page's offset: Pakistan time when a source gives it or a shown clock reads an instant in it, else the
-    offset of the first (most trusted) instant; None without any."""
-    if not instants:
-        return None
-    if any(i.utcoffset() == PAKISTAN.utcoffset(None) for i in instants):
+def page_offset(values: list[str | None], clocks: set[tuple[int, int]]) -> tzinfo | None:
+    """The page's offset, from its time values (most trusted first) and the clocks its story shows: Pakistan time
+    when a value is in it or a shown clock reads one in it (a time without offset read as it is), else the offset
+    of the first value that has one; None without any."""
+    found = instants(values)
+    if any(i.utcoffset() == PAKISTAN.utcoffset(None) for i in found):
         return PAKISTAN
-    if any((local.hour, local.minute) in clocks for local in (i.astimezone(PAKISTAN) for i in instants)):
+    local = [i.astimezone(PAKISTAN) for i in found] + naive_times(values)
+    if any((moment.hour, moment.minute) in clocks for moment in local):
         return PAKISTAN
-    return instants[0].tzinfo
+    return found[0].tzinfo if found else None
 
 
 def in_offset(value: str | None, offset: tzinfo | None) -> str | None:
-    """An ISO 8601 timestamp as the same instant in `offset` (its own when None); None when it is not one."""
+    """A timestamp as the same instant in `offset` (its own when None); a time without an offset is read in
+    `offset` when there is one (the page's local time); None when it is no timestamp."""
     parsed = parse_datetime(value)
     if parsed is None:
-        return None
+        naive = naive_times([value])
+        return naive[0].replace(tzinfo=offset).isoformat() if naive and offset is not None else None
     return (parsed.astimezone(offset) if offset is not None else parsed).isoformat()
 
 
 def instants(values) -> list[datetime]:
-    """The values that are timestamps, parsed, in the order given."""
+    """The values that are timestamps with an offset, parsed, in the order given."""
     return [parsed for value in values if (parsed := parse_datetime(value)) is not None]
+
+
+def naive_times(values) -> list[datetime]:
+    """The values that are ISO 8601 times without an offset ("2025-06-19T11:20:05"), parsed."""
+    found = []
+    for value in values:
+        try:
+            parsed = datetime.fromisoformat(clean(value)) if value and "T" in value else None
+        except ValueError:
+            continue
+        if parsed is not None and parsed.tzinfo is None:
+            found.append(parsed)
+    return found
