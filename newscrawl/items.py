@@ -39,7 +39,10 @@ class Article:
     fetched_at: str | None = field(default=None, metadata=NOT_FROM_PAGE)  # ISO 8601 UTC, set by the spider
     # sha256 of title + the final body; set by pipelines/strip_sidebar.py only, once the body is final
     content_hash: str | None = field(default=None, metadata=NOT_FROM_PAGE)
-    extractor: str = "dawn"  # "dawn": a named body container gave the body; "generic": paragraphs or trafilatura
+    extractor: str = "dawn"  # "dawn": a named body container gave the body; "generic": paragraphs or trafilatura;
+    # "amp": read from an AMP copy, the only copy there was (docs/OUTPUT.md)
+    # why the page's render failed ("TimeoutError", ...) when the Article is what its plain HTML gave; else None
+    render_failed: str | None = field(default=None, metadata=NOT_FROM_PAGE)
     version: int = field(default=1, metadata=NOT_FROM_PAGE)  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
 
 

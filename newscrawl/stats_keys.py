@@ -19,6 +19,10 @@ EXTRACT_WORKER_PAGES = "newscrawl/extract_processes/pages"  # article pages read
 EXTRACT_WORKERS_REPLACED = "newscrawl/extract_processes/replaced"  # worker pools replaced after a worker died
 # sidebar teasers not built: the deduplicate pipeline let them through already (newscrawl/crawl/seen.py)
 TEASERS_ALREADY_EMITTED = "newscrawl/teasers/already_emitted"
+# /<kind>: blocks the body left out that a reader sees in it ("navigation": "Read more:" lines, lists of links to
+# other stories; newscrawl/extraction/navigation.py), and Articles that had any; written by newscrawl/crawl/article_items.py
+LEFT_OUT_BLOCKS = "newscrawl/left_out/blocks"
+LEFT_OUT_ARTICLES = "newscrawl/left_out/articles"
 
 # ---- downloading (newscrawl/downloader/handler.py, newscrawl/downloader/browser.py, newscrawl/downloader/backoff.py, newscrawl/downloader/truncation.py) -
 REQUESTS_BY_HOST = "newscrawl/requests_by_host"  # /<host>
@@ -30,7 +34,8 @@ REPLAY = "newscrawl/replay"  # /hit, /miss, /rendered: answers of the WARC archi
 REPLAY_DAMAGED_FILES = "newscrawl/replay/damaged_files"
 REPLAY_UNREADABLE = "newscrawl/replay/unreadable"  # /<WARC file name>
 WARC = "newscrawl/warc"  # /files, /records/<response|revisit>, /recovered_files: the recorder (newscrawl/archive/)
-RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...
+RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failures[/<exception>], /seconds, ...;
+# /fallback/plain_html: pages read from their plain HTML after a failed render (newscrawl/crawl/render_policy.py)
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
 STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/downloader/host_health.py stopped the crawl
@@ -51,6 +56,7 @@ SIDEBAR_KEPT_BLOCKS = "newscrawl/sidebar_kept/blocks"
 COVERAGE = "newscrawl/coverage"  # /<field>: share (0..1) of Articles where the field is non-empty; read by drift
 COVERAGE_ARTICLES = "newscrawl/coverage_articles"  # how many Articles the coverage shares are of
 DROPPED = "newscrawl/dropped"  # /<reason>: items dropped (newscrawl.crawl.drops.drop), pages dropped for needing render
+# (render_policy.py) or whose render failed with no body in their plain HTML (/render_failed, article_items.py)
 VERSIONING = "newscrawl/versioning"  # /<new|updated|unchanged...>/<item type>
 WRITTEN = "newscrawl/written"  # /<item type>: items written to the JSON lines files
 OUTPUT_TORN_BYTES_REMOVED = "newscrawl/output/torn_bytes_removed"  # a half-written last line cut on resume

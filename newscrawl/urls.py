@@ -97,6 +97,20 @@ def canonical_article_url(article_id: int) -> str:
     return f"{SITE_ROOT}/news/{article_id}"
 
 
+def is_amp_url(url: str | None) -> bool:
+    """An AMP copy's URL, `https://www.dawn.com/news/amp/<id>`."""
+    try:
+        return article_id_from_url(url) is not None and urlsplit(url.strip()).path.startswith("/news/amp/")
+    except ValueError:
+        return False
+
+
+def request_url(url: str) -> str:
+    """The URL to request for a link: an AMP copy's is its article's canonical URL (the canonical page is the
+    article, one request per id whichever form links to it); any other URL as it is."""
+    return canonical_article_url(article_id_from_url(url)) if is_amp_url(url) else url
+
+
 def strip_query(url: str) -> str:
     """The URL without query string and fragment: tracking parameters never name another page here."""
     parts = urlsplit(url)

@@ -28,25 +28,19 @@ from newscrawl.crawl.article_items import article_items, count_parser_error, cou
 from newscrawl.archive.replay import load_archive
 from newscrawl.distributed.mode import seed_once
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
-from newscrawl.extraction import (
-    feed_bodies,
-    feed_links,
-    listing_links,
-    listing_teasers,
-    sitemap_index_locations,
-    sitemap_links,
-)
+from newscrawl.extraction import (feed_bodies, feed_links, listing_links, listing_teasers, sitemap_index_locations,
+                                  sitemap_links)
 from newscrawl.crawl.arguments import PASSED_BY_TOOLS, CrawlArguments, parse_arguments
 from newscrawl.clock import dawn_today, utc_now
 from newscrawl.items import EditorialTeaser
 from newscrawl.downloader.host_health import CrawlStopped
-from newscrawl.crawl.render_policy import RenderPolicy
+from newscrawl.crawl.render_policy import RENDER_FAILED_META, RenderPolicy
 from newscrawl.crawl.responses import release_tree
 from newscrawl.crawl.seen import seen_for
 from newscrawl.crawl.sitemaps import SITEMAP_DEPTH, SitemapChildren, sitemap_response
 from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
 from newscrawl.downloader.truncation import TruncatedPage
-from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind
+from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, request_url
 
 
 class DawnSpider(scrapy.Spider):
@@ -116,8 +110,9 @@ class DawnSpider(scrapy.Spider):
                 for path in paths]
 
     def _request(self, url: str, follow: bool, modified: str | None = None, meta: dict | None = None):
-        # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py)
-        return scrapy.Request(url, callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow},
+        # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py); an AMP
+        # copy's URL is requested as its article's canonical URL: the canonical page is the article (urls.py)
+        return scrapy.Request(request_url(url), callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow},
                               meta={"newscrawl_modified": modified, **(meta or {})})
 
     def in_range(self, day: date | None) -> bool:
@@ -206,7 +201,7 @@ class DawnSpider(scrapy.Spider):
             yield rendered
 
     def parse_article(self, response, reading: ArticleReading):
-        yield from article_items(self.crawler, response.url, reading)
+        yield from article_items(self.crawler, response.url, reading, response.meta.get(RENDER_FAILED_META))
 
     def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()
@@ -238,6 +233,9 @@ class DawnSpider(scrapy.Spider):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         if failure.check(TruncatedPage):
             return  # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
+        if (plain := self.render_policy.plain_fallback(failure)) is not None:
+            # the render failed: the page is read as its plain download gave it, marked (render_policy.py)
+            return self.parse(plain, **plain.request.cb_kwargs)
         response = getattr(failure.value, "response", None)
         reason = (f"http_{response.status}" if response is not None
                   else "crawl_stopped" if failure.check(CrawlStopped) else type(failure.value).__name__)

@@ -228,7 +228,9 @@ def test_a_hung_or_failing_render_never_stalls_the_crawl(tmp_path, crawl):
     assert [a["body"] for a in result.articles if a["article_id"] == 9000003] == ["Late but here."]
     assert stats["newscrawl/render/pages"] == 1
     assert stats["newscrawl/render/failures"] == 2
-    assert stats["newscrawl/skipped/RenderFailed"] == 2
+    # their plain HTML has no body either: dropped and counted, never skipped silently (issue #21)
+    assert stats["newscrawl/render/fallback/plain_html"] == 2
+    assert stats["newscrawl/dropped/render_failed"] == 2
     assert "Render failed: https://www.dawn.com/news/9000001" in result.log
     assert "Render failed: https://www.dawn.com/news/9000002" in result.log
     # every page closed, even those of failed renders (by scrapy-playwright, or by newscrawl.downloader.browser when the

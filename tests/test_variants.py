@@ -14,7 +14,11 @@ REQUIRED = {"h1-headline", "time-only-in-meta", "byline-plain-dawn-report", "byl
             "several-bylines", "sidebar-in-story", "decoys-first", "data-id-disagrees", "no-body-container",
             # redesigns (issue #8): whole layouts invented from how news sites and Dawn's past layouts changed
             "redesign-widget-before-story", "redesign-microdata", "redesign-no-story-markup", "redesign-teaser-rail",
-            "redesign-renamed-blocks"}
+            "redesign-renamed-blocks",
+            # pages that are not one plain story (issue #21): split bodies, navigation lines, times in UTC, an AMP
+            # copy, a live page whose server sent its entries
+            "split-body-around-ad", "split-body-three-parts", "navigation-lines", "times-utc-meta",
+            "times-shown-clock-utc", "amp-copy", "live-updates-server-rendered"}
 
 
 def test_every_required_variation_has_a_page():
@@ -33,15 +37,26 @@ def test_variant_page_is_marked_as_reconstruction(fixture):
     assert f"VARIANT {fixture.expected_path.stem}:" in fixture.html().splitlines()[0]
 
 
-def test_pages_are_what_the_builder_makes():
+def builder(name: str):
     sys.path.insert(0, str(FIXTURES / "build"))
     sys.dont_write_bytecode = True
     try:
-        import build_variants
+        return __import__(name)
     finally:
         sys.path.remove(str(FIXTURES / "build"))
+
+
+def test_pages_are_what_the_builder_makes():
+    build_variants = builder("build_variants")
     for name, (story, description, transform) in build_variants.VARIANTS.items():
         built = build_variants.page(name, story, description, transform)
+        assert built == (FIXTURES / "variants" / f"{name}.html").read_text(encoding="utf-8"), f"rebuild {name}"
+
+
+def test_page_kind_pages_are_what_their_builder_makes():
+    build_pagekinds = builder("build_pagekinds")
+    for name in build_pagekinds.NAMES:
+        built = build_pagekinds.page(name)
         assert built == (FIXTURES / "variants" / f"{name}.html").read_text(encoding="utf-8"), f"rebuild {name}"
 
 

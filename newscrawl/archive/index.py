@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newscrawl.urls import SITE_HOST, article_id_from_url, strip_query
+from newscrawl.urls import SITE_HOST, article_id_from_url, is_amp_url, strip_query
 from newscrawl.archive.recorder import RENDERED_FIELD
 from newscrawl.archive.recovery import OPEN_SUFFIX
 from newscrawl.archive.resync import Damage, readable_records
@@ -217,8 +217,11 @@ class CaptureIndex:
         return self.by_key.get(capture_key(url)) or self.by_key.get(capture_key(strip_query(url))) or []
 
     def choose(self, url: str, rendered: bool = False, at: datetime | None = None) -> Capture | None:
-        """The latest capture of the URL (plain or rendered), or the one nearest `at` (the later one on a tie)."""
+        """The latest capture of the URL (plain or rendered), or the one nearest `at` (the later one on a tie). An
+        article's AMP copy (`/news/amp/<id>`) answers only when the archive holds no other capture of it: the
+        canonical page is the article."""
         candidates = [c for c in self.captures(url) if c.rendered == rendered]
+        candidates = [c for c in candidates if not is_amp_url(c.url)] or candidates
         if not candidates:
             return None
         if at is None:

@@ -11,16 +11,18 @@ import logging
 from newscrawl.clock import utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.crawl.seen import seen_for
-from newscrawl.stats_keys import (DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN,
-                         TEASERS_ALREADY_EMITTED)
+from newscrawl.stats_keys import (DROPPED, EXTRACTOR, LEFT_OUT_ARTICLES, LEFT_OUT_BLOCKS, PARSER_ERRORS,
+                                  SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN, TEASERS_ALREADY_EMITTED)
 
 PARSER_ERROR_STAT = f"{DROPPED}/parser_error"
+RENDER_FAILED_STAT = f"{DROPPED}/render_failed"
 logger = logging.getLogger("dawn")
 
 
-def article_items(crawler, url: str, reading):
+def article_items(crawler, url: str, reading, render_failed: str | None = None):
     """The page's teasers (those the deduplicate pipeline let through already, newscrawl/crawl/seen.py, left out),
-    then its Article."""
+    then its Article. `render_failed`: the page is its plain HTML, read after its render failed (why): its Article
+    says so, and a page that gives no body then is dropped and counted (newscrawl/dropped/render_failed)."""
     fetched_at = utc_now()
     emitted = seen_for(crawler).ids("EditorialTeaser")
     if repeats := sum(article_id in emitted for article_id in reading.teaser_ids):
@@ -31,6 +33,14 @@ def article_items(crawler, url: str, reading):
         if teaser["article_id"] not in emitted:
             yield EditorialTeaser(**teaser, first_seen_on=url, fetched_at=fetched_at)
     fields = reading.fields
+    for kind, blocks in reading.left_out.items():  # blocks that are no article text: navigation lines
+        crawler.stats.inc_value(f"{LEFT_OUT_ARTICLES}/{kind}")
+        crawler.stats.inc_value(f"{LEFT_OUT_BLOCKS}/{kind}", blocks)
+    if render_failed is not None and not fields.get("body"):
+        crawler.stats.inc_value(RENDER_FAILED_STAT)
+        logger.warning("Dropped %s: its render failed (%s) and its plain HTML has no body [render_failed]", url,
+                       render_failed)
+        return
     # every Article counted by extractor and by how its story box was proven: the drift alarms watch the share
     # of generic bodies and of pages without a proven story box (newscrawl.monitoring.drift)
     crawler.stats.inc_value(f"{EXTRACTOR}/{fields['extractor']}")
@@ -39,9 +49,11 @@ def article_items(crawler, url: str, reading):
         logger.warning("Story box not found in %s: fields from the page's metadata", url)
     else:
         crawler.stats.inc_value(f"{STORY_PROVEN}/{proof}")
-    if fields["extractor"] != "dawn":
+    if fields["extractor"] == "amp":  # only an AMP copy came back for this article (newscrawl/urls.py request_url)
+        logger.warning("Read %s from its AMP copy: the canonical page was not what came back", url)
+    elif fields["extractor"] != "dawn":
         logger.warning("No Dawn story body in %s: body taken by the %s extractor", url, fields["extractor"])
-    yield Article(**fields, fetched_at=fetched_at)
+    yield Article(**fields, fetched_at=fetched_at, render_failed=render_failed)
 
 
 def count_parser_error(crawler, url: str, error_type: str, error: str, details=None) -> None:

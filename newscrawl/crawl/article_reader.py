@@ -43,6 +43,7 @@ class ArticleReading:
     teaser_ids: tuple[int, ...] = ()  # the article ids of all of the sidebar's teasers
     story_proof: str | None = None  # how the story box was proven (newscrawl.extraction.story); None: not found
     skipped: dict[str, int] = field(default_factory=dict)  # sidebar boxes left out, by reason
+    left_out: dict[str, int] = field(default_factory=dict)  # body blocks left out, by kind ({"navigation": 2})
     error: str | None = None  # "ExceptionType: message" of a parser that raised in a worker
     error_type: str | None = None
     error_traceback: str | None = None
@@ -63,7 +64,7 @@ def read_article_page(selector, url: str, patterns=(), rendered: bool = False, s
     teasers = tuple(article.sidebar.teasers(skip_ids=skip_ids))
     return ArticleReading(fields=article.article_fields(), teasers=teasers,
                           teaser_ids=tuple(article.sidebar.article_ids()), story_proof=article.story_proof,
-                          skipped=dict(skipped))
+                          skipped=dict(skipped), left_out=article.left_out())
 
 
 # ---- in a worker process ------------------------------------------------------------------------------------

@@ -10,14 +10,22 @@ Signs that a page needs rendering (all from the markup vocabulary of docs/DAWN_M
 
 - `empty_body`: an article whose body container (`div.story__content`) is present but holds no text
   (`DawnArticlePage.has_empty_body_container()`): a script fills it in.
-- `live_updates`: a live-updates page, i.e. a page with a `live-updates` block (the BEM block a live blog's
-  entries, `live-updates__entry`, are added to). Its entries come from a script: always rendered.
+- `live_updates`: a live-updates block (`live-updates`, the BEM block a live blog's entries are in) whose entries
+  are not in the plain HTML: no entry shows text, in the block (whatever the entries' markup) or among the block's
+  elements elsewhere (`live-updates__*`); placeholders (a `*placeholder*`, `*skeleton*`, `*loading*` or `*spinner*`
+  class, "Loading...") and scripts are no entries. A live page whose server sent its entries is read as it is: the
+  class name alone is no reason.
 - `empty_sidebar`: the Opinion/Editorial sidebar block (`widget--editorial`) is present but holds no `story`
   teaser: a script fills it. (Other empty widgets, such as `widget-popular`, hold nothing an item needs and
   never cause a render.)
 - `pattern`: the URL matches one of NEWSCRAWL_RENDER_PATTERNS.
 
 Only HTML pages (articles and listings) are ever rendered; feeds, sitemaps and robots.txt never are.
+
+A render request carries the plain HTML (meta PLAIN_HTML_META): when the render fails (no Chromium, a timeout, a
+crash), `RenderPolicy.plain_fallback` gives the page back as it was downloaded, marked (RENDER_FAILED_META), and it
+is read as it is: an Article from it says `render_failed` (newscrawl/crawl/article_items.py), a page that gives no
+body is dropped and counted. Never a silent skip.
 """
 
 from __future__ import annotations
@@ -26,20 +34,28 @@ import logging
 import re
 
 from scrapy import Request
+from scrapy.http import HtmlResponse
 
+from newscrawl.downloader.browser import RenderFailed
 from newscrawl.extraction import DawnArticlePage
-from newscrawl.extraction.html import compiled_xpath, elements_with_class, has_class
+from newscrawl.extraction.body import is_clock
+from newscrawl.extraction.html import (class_tokens, compiled_xpath, elements_with_class, has_class, page_index,
+                                      text_of)
 from newscrawl.stats_keys import DROPPED, RENDER
 
 logger = logging.getLogger(__name__)
 
 STAT = RENDER
 DROP_STAT = f"{DROPPED}/needs_render"
+FALLBACK_STAT = f"{RENDER}/fallback/plain_html"  # pages read from their plain HTML after a failed render
+PLAIN_HTML_META = "newscrawl_plain_html"  # on a render request: the plain download's HTML, for the fallback
+RENDER_FAILED_META = "newscrawl_render_failed"  # on a fallback response: why the render failed (exception type)
 
 # What the render waits for (attached to the DOM), by reason: the part the plain HTML lacked.
 WAIT_SELECTORS = {
     "empty_body": ".story__content p, .story__content h2, .story__content h3, .story__content li",
-    "live_updates": ".live-updates__entry",
+    "live_updates": ".live-updates p, .live-updates li, .live-updates__entry:not([class*='placeholder'])"
+                    ":not([class*='skeleton']):not([class*='loading'])",
     "empty_sidebar": ".widget--editorial .story",
     "pattern": ".story",
 }
@@ -47,8 +63,38 @@ RENDERED_KINDS = ("article", "listing")
 
 
 # ---- the decision ---------------------------------------------------------------------------------------
-def is_live_updates_page(root) -> bool:
-    return bool(elements_with_class(root, "live-updates"))
+PLACEHOLDER_MARKS = ("placeholder", "skeleton", "loading", "spinner")
+_LOADING = re.compile(r"(?i)\W*loading\b[\w ]{0,30}\W*")  # "Loading...", "Loading updates…": a placeholder's words
+
+
+def _is_clock(element) -> bool:
+    return element.tag == "time" or is_clock(element)
+
+
+def _shown_text(element) -> str:
+    """What an entry shows a reader, its clock times aside: nothing for a placeholder (its class says so, or it
+    only says "Loading")."""
+    if not isinstance(element.tag, str) or _is_clock(element) or any(
+            mark in token for token in class_tokens(element) for mark in PLACEHOLDER_MARKS):
+        return ""
+    text = text_of(element)
+    for clock in (el for el in element.iterdescendants() if isinstance(el.tag, str) and _is_clock(el)):
+        text = text.replace(text_of(clock), "", 1)
+    return "" if _LOADING.fullmatch(text) else text.strip()
+
+
+def has_unfilled_live_updates(root) -> bool:
+    """A live-updates block (`live-updates`) and no entry showing text: in the block (whatever its entries' markup)
+    nor among the block's elements elsewhere (`live-updates__entry`, `live-updates__post`, ...; not their clock
+    times). Placeholders, "Loading..." and scripts are no entries."""
+    blocks = elements_with_class(root, "live-updates")
+    if not blocks:
+        return False
+    entries = [child for block in blocks for child in block]
+    entries += [el for el in page_index(root).elements if any(
+        token.startswith("live-updates__") for token in class_tokens(el))]
+    return not any(_shown_text(el) for el in entries) and all(
+        _LOADING.fullmatch(block.text or "") or not (block.text or "").strip() for block in blocks)
 
 
 _MAY_BE_STORIES = compiled_xpath("descendant::*/@class[contains(., 'story')]/..")  # then the exact test
@@ -70,7 +116,7 @@ def render_reasons(selector, url: str, kind: str, patterns: list[re.Pattern] = (
     root = selector.root
     if kind == "article" and (article_page or DawnArticlePage(selector, url)).has_empty_body_container():
         reasons.append("empty_body")
-    if is_live_updates_page(root):
+    if has_unfilled_live_updates(root):
         reasons.append("live_updates")
     if has_empty_editorial_sidebar(root):
         reasons.append("empty_sidebar")
@@ -112,8 +158,21 @@ class RenderPolicy:
             return None
         return response.request.replace(
             dont_filter=True,  # the same URL again, on purpose
-            meta={**response.request.meta, **self.render_meta(reasons)},
+            meta={**response.request.meta, **self.render_meta(reasons), PLAIN_HTML_META: response.text},
         )
+
+    def plain_fallback(self, failure) -> HtmlResponse | None:
+        """The page as its plain download gave it, when its render failed (None for any other failure): read as
+        it is, marked with why the render failed, so that what the plain HTML holds is not lost."""
+        request = failure.request
+        html = request.meta.get(PLAIN_HTML_META)
+        if html is None or not failure.check(RenderFailed):
+            return None
+        self.stats.inc_value(FALLBACK_STAT)
+        cause = getattr(failure.value, "cause", None) or "RenderFailed"
+        logger.warning("Render failed for %s (%s): reading its plain HTML instead", request.url, cause)
+        request = request.replace(meta={**request.meta, RENDER_FAILED_META: cause})
+        return HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request)
 
     def render_meta(self, reasons: list[str]) -> dict:
         from scrapy_playwright.page import PageMethod

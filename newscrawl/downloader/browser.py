@@ -55,7 +55,13 @@ NO_WEBRTC_SCRIPT = """(() => {
 
 
 class RenderFailed(Exception):
-    """A render that did not give a page: timeout, browser error, crash. Counted, logged, never retried."""
+    """A render that did not give a page: timeout, browser error, crash. Counted, logged, never retried; the
+    spider reads the page's plain HTML instead (newscrawl.crawl.render_policy.RenderPolicy.plain_fallback).
+    `cause` names the browser's exception ("TimeoutError", "Error", "TargetClosedError")."""
+
+    def __init__(self, message: str, cause: str | None = None):
+        super().__init__(message)
+        self.cause = cause
 
 
 def isolated_launch_options(options: dict, wall: str, direct_hosts: list[str]) -> dict:
@@ -196,7 +202,7 @@ class RenderDownloader:
             self.stats.inc_value(f"{STAT}/failures/{type(exc).__name__}")
             detail = (str(exc).splitlines() or [""])[0] or f"longer than NEWSCRAWL_RENDER_TIMEOUT={self.timeout:g}s"
             logger.warning("Render failed: %s (%s: %s)", request.url, type(exc).__name__, detail)
-            raise RenderFailed(f"{request.url}: {type(exc).__name__}") from exc
+            raise RenderFailed(f"{request.url}: {type(exc).__name__}", type(exc).__name__) from exc
         else:
             self.stats.inc_value(f"{STAT}/pages")
             return response

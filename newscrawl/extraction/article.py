@@ -27,7 +27,8 @@ from newscrawl.extraction.images import bare_images, captioned, story_images
 from newscrawl.extraction.metadata import PageMetadata, first_valid, json_ld_keywords, json_ld_strings
 from newscrawl.extraction.ownership import owned_by, story_of
 from newscrawl.extraction.story import StoryLocator
-from newscrawl.extraction.text import clean, dateline_of, iso_datetime, parse_print_line
+from newscrawl.extraction.text import clean, dateline_of, parse_print_line
+from newscrawl.extraction.times import in_offset, page_offset, shown_clocks
 from newscrawl.extraction.vocabulary import author_name, byline_elements, itemprop, keywords, shown_times
 
 # Between names in a byline: "A | B", "A, B", "A & B", "A and B"; "By " opens a plain-text byline.
@@ -38,6 +39,11 @@ BYLINE_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
 def split_names(text: str | None) -> list[str]:
     """Names in a plain-text byline or author string: "By Our Correspondent", "Dawn.com | Reuters"."""
     return [name for piece in BYLINE_SEPARATORS.split(clean(text)) if (name := BYLINE_PREFIX.sub("", piece).strip())]
+
+
+def is_amp_page(root) -> bool:
+    """An AMP copy of an article (`<html amp>` or `<html ⚡>`): read only when it is the only copy there is."""
+    return root.tag == "html" and ("amp" in root.attrib or "\u26a1" in root.attrib)
 
 
 def content_hash(title: str | None, body: str | None) -> str:
@@ -88,7 +94,12 @@ class DawnArticlePage(ItemPage):
 
     @field
     def extractor(self) -> str:
-        return self.body_source.extractor
+        # an AMP copy is marked whatever read its body: the canonical page is the article (docs/OUTPUT.md)
+        return "amp" if is_amp_page(self.sel.root) else self.body_source.extractor
+
+    def left_out(self) -> dict[str, int]:
+        """What the body source left out of the body, by kind ({"navigation": 2}); the crawl counts it."""
+        return dict(getattr(self.body_source, "left_out", {}))
 
     # ---- header -----------------------------------------------------------------------------------
     @field
@@ -150,25 +161,34 @@ class DawnArticlePage(ItemPage):
         """{"published": iso, "updated": iso} from the story's own `story__time` blocks and `<time datetime>`s."""
         return shown_times(self.story, owned_by) if self.story is not None else {}
 
+    @cached_property
+    def _offset(self):
+        """The page's offset (newscrawl.extraction.times): every time field is given in it."""
+        meta = self.metadata
+        values = [*self._story_times.values(), meta.meta("article:published_time"), meta.meta("article:modified_time"),
+                  meta.json_ld_text("datePublished"), meta.json_ld_text("dateModified")]
+        return page_offset(values, shown_clocks(self.story, owned_by))
+
     @field
     def published_at(self) -> str | None:
         meta = self.metadata
-        return first_valid(lambda: self._story_times.get("published"),
-                           lambda: iso_datetime(meta.meta("article:published_time")),
-                           lambda: iso_datetime(meta.json_ld_text("datePublished")))
+        return first_valid(lambda: in_offset(self._story_times.get("published"), self._offset),
+                           lambda: in_offset(meta.meta("article:published_time"), self._offset),
+                           lambda: in_offset(meta.json_ld_text("datePublished"), self._offset))
 
     @field
     def updated_at(self) -> str | None:
         if self._story_times:  # the story shows its time: it says "Updated", or it was not updated
-            return self._story_times.get("updated")
+            return in_offset(self._story_times.get("updated"), self._offset)
         meta = self.metadata
-        return first_valid(lambda: self._later_than_published(meta.meta("article:modified_time")),
-                           lambda: self._later_than_published(meta.json_ld_text("dateModified")))
+        return in_offset(first_valid(lambda: self._later_than_published(meta.meta("article:modified_time")),
+                                     lambda: self._later_than_published(meta.json_ld_text("dateModified"))),
+                         self._offset)
 
     def _later_than_published(self, value: str | None) -> str | None:
         """A modification time, when it is one and later than publication (meta tags repeat the publication
         time as modified_time for a story never revised)."""
-        modified, published = iso_datetime(value), self.published_at()
+        modified, published = in_offset(value, self._offset), self.published_at()
         if not modified or not published:
             return None
         return modified if datetime.fromisoformat(modified) > datetime.fromisoformat(published) else None

@@ -9,6 +9,8 @@ from newscrawl.extraction.html import elements_with_class, owned_by, text_of
 LAZY_PLACEHOLDER_PREFIX = "data:"
 # og:image of a page without a picture of its own is the site's default social card, not an article image.
 SITE_IMAGE_PATH = "/_img/"
+# a picture: HTML's, and AMP's `amp-img` (an AMP copy is read when it is the only copy of an article)
+PICTURE_TAGS = ("img", "amp-img")
 
 
 def is_embed(figure) -> bool:
@@ -43,12 +45,12 @@ def caption_of(figure) -> str | None:
 
 def story_images(story, page_url: str, owned=owned_by) -> list[dict]:
     """[{"url", "caption"}] of the pictures in the story's own figures (Dawn's `figure.media` and any other
-    `figure` with an `img`; no embed), each URL once, in page order."""
+    `figure` with an `img` or `amp-img`; no embed), each URL once, in page order."""
     images: dict[str, dict] = {}
     for figure in story.iter("figure"):
         if not owned(figure, story) or is_embed(figure):
             continue
-        for img in figure.iter("img"):
+        for img in figure.iter(*PICTURE_TAGS):
             if url := image_url(img, page_url):
                 images.setdefault(url, {"url": url, "caption": caption_of(figure)})
     return list(images.values())
@@ -62,7 +64,7 @@ def captioned(images: list[dict], root, page_url: str, in_main_column) -> list[d
     shown: dict[str, str] = {}
     for figure in root.iter("figure"):
         if (caption := caption_of(figure)) and not is_embed(figure) and in_main_column(figure):
-            for img in figure.iter("img"):
+            for img in figure.iter(*PICTURE_TAGS):
                 if url := image_url(img, page_url):
                     shown.setdefault(url, caption)
     return [{**image, "caption": image["caption"] or shown.get(image["url"])} for image in images]

@@ -8,6 +8,7 @@ fixtures, and each page is read by the first class whose `matches()` recognises 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 from parsel import Selector
 
@@ -48,11 +49,20 @@ class ParsedArticlePage:
         """Article fields of the page. When the Dawn parser finds no body, the generic extractor supplies it and
         `extractor` says "generic". (A page whose body container is there but empty is the renderer's case: the
         spider asks for rendering before it gets here; a page it could not render falls back here too.)"""
+        return self.read_page.to_item()
+
+    @cached_property
+    def read_page(self) -> DawnArticlePage:
+        """The page object the Article is read from: the layout's, or the same page with the generic body."""
         if self.page.body() is None:
             generic = self.page.with_body(GenericBody(self.page.locator, self.url))
             if generic.body() is not None:
-                return generic.to_item()
-        return self.page.to_item()
+                return generic
+        return self.page
+
+    def left_out(self) -> dict[str, int]:
+        """Blocks the body left out, by kind ({"navigation": 2}): the spider counts them."""
+        return self.read_page.left_out()
 
 
 def parse_article(selector: Selector, url: str, parsers: tuple[type[DawnArticlePage], ...] = ARTICLE_PARSERS) -> dict:

@@ -33,7 +33,7 @@ from newscrawl.urls import absolute_url, article_id_from_url
 from newscrawl.extraction.html import drop, elements_with_class, page_index, text_of
 from newscrawl.extraction.metadata import PageMetadata
 from newscrawl.extraction.ownership import is_box, is_sidebar, owned_by
-from newscrawl.extraction.vocabulary import (body_containers, headline_elements, is_body_container, is_header_element, own_elements,
+from newscrawl.extraction.vocabulary import (body_containers, headline_elements, in_body, is_body_container, is_header_element, own_elements,
                          vocabulary_elements)
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -213,7 +213,7 @@ class StoryLocator:
         if self.story is None:
             return frozenset()
         found = [*vocabulary_elements(self.story), *self.story.iter("header")]
-        return frozenset(el for el in found if el is not self.story
+        return frozenset(el for el in found if el is not self.story and not in_body(el, self.story)
                          and (el.tag == "header" or is_header_element(el)) and owned_by(el, self.story))
 
     def outside_body(self, elements) -> list:

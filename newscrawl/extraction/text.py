@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -60,7 +61,10 @@ def parse_datetime(value: str | None, naive_as_utc: bool = False) -> datetime | 
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        try:  # RFC 822, as feeds write it: "Thu, 19 Jun 2025 16:30:21 +0500"
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC) if naive_as_utc else None
     return parsed
@@ -72,17 +76,21 @@ def iso_datetime(value: str | None) -> str | None:
     return parsed.isoformat() if parsed else None
 
 
+PAKISTAN_OFFSET = timedelta(hours=5)
 _CALENDAR_FORMATS = ("%d %b, %Y", "%d %B, %Y", "%B %d, %Y", "%b %d, %Y")
 
 
 def date_of(iso: str | None, calendar_text: str | None = None) -> str | None:
-    """The ISO date of a timestamp (in its own offset), else of a shown date like "26 Dec, 2024"."""
-    if iso and (normalised := iso_datetime(iso)):
-        return normalised[:10]
+    """The ISO date of a timestamp in Pakistan time (+05:00, what Dawn shows), else the shown date ("26 Dec, 2024"),
+    else the timestamp's date in its own offset: a stamp given in UTC late in the evening is the next day's shown
+    date, and the shown date is the page's."""
+    parsed = parse_datetime(iso) if iso else None
+    if parsed is not None and parsed.utcoffset() == PAKISTAN_OFFSET:
+        return parsed.date().isoformat()
     text = clean(calendar_text)
     for fmt in _CALENDAR_FORMATS:
         try:
             return datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
-    return None
+    return parsed.date().isoformat() if parsed is not None else None

@@ -66,7 +66,8 @@ def is_body_container(element) -> bool:
     return "articleBody" in itemprop(element) or bool(bem_elements(element) & BODY_ELEMENTS)
 
 
-def _in_body(element, box) -> bool:
+def in_body(element, box) -> bool:
+    """The element sits in a body container of the box (the container itself aside)."""
     node = element.getparent()
     while node is not None and node is not box:
         if is_body_container(node):
@@ -94,7 +95,7 @@ def own_elements(box, owned_by, test, xpath: str = VOCABULARY_XPATH) -> list:
     found = _found_in.setdefault(box, {})
     key = (owned_by, xpath)
     if key not in found:
-        found[key] = [el for el in vocabulary_elements(box, xpath) if owned_by(el, box) and not _in_body(el, box)]
+        found[key] = [el for el in vocabulary_elements(box, xpath) if owned_by(el, box) and not in_body(el, box)]
     return [el for el in found[key] if test(el)]
 
 
