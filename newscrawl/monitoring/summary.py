@@ -16,12 +16,14 @@ from scrapy import signals
 from newscrawl.distributed.mode import worker_file
 from newscrawl.monitoring.drift import parsed_articles, story_not_found_share
 from newscrawl.stats_keys import (
+    CRAWL_GIVEN_UP,
     DROPPED,
     ERRORS_LOGGED,
     FEED_AGREEMENT,
     FINISH_REASON,
     RENDER,
     RESPONSES,
+    SEEDING_COMPLETE,
     SKIPPED,
     SKIPPED_ENTRIES,
     STORY_NOT_FOUND,
@@ -48,6 +50,9 @@ def summarise(stats: dict) -> dict:
         "story_not_found": stats.get(STORY_NOT_FOUND, 0),
         "story_not_found_share": story_not_found_share(stats),
         "feed_agreement": under(stats, FEED_AGREEMENT),
+        # distributed mode only (None otherwise): what the whole crawl lost (newscrawl/distributed/frontier.py)
+        "requests_given_up": stats.get(CRAWL_GIVEN_UP),
+        "seeding_complete": stats.get(SEEDING_COMPLETE),
     }
 
 
@@ -96,6 +101,10 @@ class CrawlSummary:
                 lines.append(f"  feed/page body agreement (F1): {agreement['compared']} compared, min {agreement['min']}, "
                              f"median {agreement['median']}, {agreement['below']} below "
                              f"{self.crawler.settings.getfloat('NEWSCRAWL_FEED_AGREEMENT_MIN_F1')}")
+            if summary["requests_given_up"] is not None:
+                lost = summary["requests_given_up"]
+                lines.append(f"  distributed crawl: {lost} requests given up{' (LOST)' if lost else ''}, start entries "
+                             f"{'all queued' if summary['seeding_complete'] else 'NOT all queued (LOST)'}")
             if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")

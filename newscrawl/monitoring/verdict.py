@@ -7,10 +7,10 @@ that fails, in the order of EXIT_CODES (docs/CRON.md documents each code).
 from __future__ import annotations
 
 from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
-                         under)
+                         under, CRAWL_GIVEN_UP, SEEDING_COMPLETE)
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
-UNREACHABLE, BLOCKED = 8, 9
+UNREACHABLE, BLOCKED, WORK_LOST = 8, 9, 10
 # In order of precedence: the first that applies wins (a ban usually also looks like drift; the ban is the cause).
 EXIT_CODES = {
     OK: "the crawl finished and was healthy",
@@ -18,6 +18,8 @@ EXIT_CODES = {
     UNREACHABLE: "host unreachable: www.dawn.com could not be resolved or connected to; the crawl stopped early",
     BLOCKED: "blocked: www.dawn.com answered 403 to every request (a ban); the crawl stopped early",
     ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
+    WORK_LOST: "work lost: a distributed crawl gave up requests (leases expired past RETRY_TIMES) or not every start "
+               "entry was queued",
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
@@ -52,11 +54,17 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
         "drift_ok": not stats.get(UNHEALTHY),
         "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
+        # distributed mode (newscrawl/distributed/frontier.py): what the whole crawl lost, seen at this worker's end
+        "requests_given_up": stats.get(CRAWL_GIVEN_UP, 0),
+        "seeding_complete": stats.get(SEEDING_COMPLETE, True),
     }
+    nothing_lost = verdicts["requests_given_up"] == 0 and verdicts["seeding_complete"]
     if reason in FINISH_REASON_CODES:
         code = FINISH_REASON_CODES[reason]
     elif not verdicts["finished"]:
         code = ENDED_EARLY
+    elif not nothing_lost:
+        code = WORK_LOST
     elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
         code = ERRORS_OR_BANS
     elif not verdicts["drift_ok"]:
