@@ -22,6 +22,7 @@ from tests.test_distributed import assert_every_article_once, pytestmark  # noqa
 
 KEYS = FrontierKeys({"NEWSCRAWL_CRAWL_ID": "dawn"})
 COUNT = 1500  # the issue asks for at least 1,500 pages
+RETENTION = 15  # seconds a finished frontier is kept, in the test
 LEASE = 3  # seconds: a dead seeder's lease (and name) is free again after this
 # the seeder pushes while the queue holds fewer than this: the list reaches Redis along the crawl, so there is a
 # long "during seeding" to kill it in
@@ -106,7 +107,7 @@ def test_given_up_requests_fail_every_worker_that_saw_the_end_and_a_live_name_is
     url_file = write_url_file(tmp_path / "urls.txt", count)
     with SiteServer(count, 0.05) as site:
         settings = {**local_site_settings(site.port), **FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "RETRY_TIMES": 0,
-                    "NEWSCRAWL_SUMMARY": 1, "NEWSCRAWL_FRONTIER_RETENTION_SECONDS": 4}
+                    "NEWSCRAWL_SUMMARY": 1, "NEWSCRAWL_FRONTIER_RETENTION_SECONDS": RETENTION}
         workers = Workers(redis_server.url, tmp_path / "out", settings, 3, ("-a", f"url_file={url_file}")).start_all()
         deadline = time.monotonic() + 60
         while len(workers.lines("articles")) < count // 4 and time.monotonic() < deadline:
@@ -125,6 +126,8 @@ def test_given_up_requests_fail_every_worker_that_saw_the_end_and_a_live_name_is
         assert stats["newscrawl/frontier/crawl_given_up"] == given_up and stats["finish_reason"] == "finished"
         assert f"distributed crawl: {given_up} requests given up (LOST)" in workers.log(name)
     assert status(client, KEYS)["given_up"] == given_up and status(client, KEYS)["seeding_complete"]
-    assert 0 < client.ttl(KEYS.dupefilter) <= 4
-    time.sleep(4.5)
+    assert 0 < client.pttl(KEYS.dupefilter) <= RETENTION * 1000, "the finished frontier has no expiry"
+    deadline = time.monotonic() + RETENTION + 2
+    while [key for key in KEYS.frontier() if client.exists(key)] and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert [key for key in KEYS.frontier() if client.exists(key)] == [], "the finished frontier did not expire"
