@@ -9,6 +9,7 @@ import json
 import random
 import subprocess
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -131,3 +132,58 @@ def test_given_up_requests_fail_every_worker_that_saw_the_end_and_a_live_name_is
     while [key for key in KEYS.frontier() if client.exists(key)] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [key for key in KEYS.frontier() if client.exists(key)] == [], "the finished frontier did not expire"
+
+
+# ---- the seeding protocol itself, on a real Redis, without a crawl (newscrawl/distributed/seeding.py) ---------------
+def seeder(redis_server, name: str, urls: list[str]):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.distributed.seeding import Seeding
+    from spiders.dawn import DawnSpider
+
+    crawler = get_crawler(DawnSpider, settings_dict={
+        "NEWSCRAWL_REDIS_URL": redis_server.url, "NEWSCRAWL_WORKER": name, "NEWSCRAWL_CRAWL_ID": "dawn",
+        "NEWSCRAWL_LEASE_SECONDS": 1, "NEWSCRAWL_SEED_QUEUE_MAX": 10_000, "NEWSCRAWL_REDIS_WAIT": 5})
+    crawler.spider = DawnSpider.from_crawler(crawler, urls=",".join(urls))
+    crawler.engine = SimpleNamespace(_slot=None)  # as an engine before it opens: nothing to wake
+    return Seeding(crawler), crawler.spider
+
+
+def test_a_seeder_that_dies_mid_list_is_taken_over_from_its_cursor(redis_server):
+    import asyncio
+
+    from scrapy.exceptions import CloseSpider
+
+    urls = [f"https://www.dawn.com/news/{i}" for i in article_ids(250)]
+    (first, first_spider), (second, second_spider) = seeder(redis_server, "a", urls), seeder(redis_server, "b", urls)
+
+    pushes, push = [], first._push
+
+    def dies_at_its_second_batch(**kwargs):
+        if pushes:
+            raise KeyboardInterrupt  # as a SIGKILL: nothing after this runs
+        pushes.append(push(**kwargs))
+        return pushes[-1]
+
+    first._push = dies_at_its_second_batch
+    client = redis_server.client()
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(first.run(first_spider.start_entries))
+    first._push = push
+    assert seeding(client)["cursor"] == "100" and seeding(client)["holder"] == "a" and not client.exists(KEYS.seeded)
+    started = time.monotonic()
+    asyncio.run(second.run(second_spider.start_entries))  # waits for a's lease (1 s), then goes on from 100
+    assert time.monotonic() - started >= 0.5, "b took the lease of a live seeder"
+    assert seeding(client)["cursor"] == "250" and client.get(KEYS.seeded) == b"b"
+    assert client.zcard(KEYS.queue) == 250 and client.scard(KEYS.dupefilter) == 250
+    assert second.stats.get_value("newscrawl/seeding/taken_over") == 1
+    # a's late batch is refused: the lease is b's now (and the crawl is seeded)
+    assert asyncio.run(first.push_from(first_spider.start_entries, 100)) is False
+    assert client.zcard(KEYS.queue) == 250
+    # a worker with another list cannot take over someone's seeding: its cursor would mean other entries
+    client.delete(KEYS.seeded)
+    client.hset(KEYS.seeding, "expires", 0)
+    other, other_spider = seeder(redis_server, "c", urls[:-1])
+    with pytest.raises(CloseSpider) as refused:
+        asyncio.run(other.run(other_spider.start_entries))
+    assert refused.value.reason == "seeding_mismatch" and seeding(client)["holder"] == "b"

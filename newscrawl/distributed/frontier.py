@@ -33,6 +33,7 @@ from scrapy_redis.scheduler import Scheduler
 from newscrawl.distributed.engine_adapter import check, requests_in_progress, wake
 from newscrawl.distributed.mode import FrontierKeys, redis_client, redis_now, worker_name
 from newscrawl.distributed.queue import LEASE_META, ArticleDupeFilter, LeasedQueue
+from newscrawl.distributed.seeding import hand_back
 from newscrawl.stats_keys import CRAWL_GIVEN_UP, FRONTIER, SEEDING_COMPLETE
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class LeasedScheduler(Scheduler):
             self.queue.requeue(member, request)
             self.stats.inc_value(f"{FRONTIER}/handed_back")
         self.leases.clear()
+        hand_back(self.server, self.keys, self.worker)
         self.server.hdel(self.keys.workers, self.worker)
         self.record_losses()
         if reason == "finished" and self.retention > 0:

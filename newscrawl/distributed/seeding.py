@@ -72,7 +72,19 @@ redis.call('HSET', KEYS[1], 'expires', tostring(tonumber(t[1]) + tonumber(t[2]) 
 return 1
 """
 
+# a worker that stops cleanly while it seeds lets the others take over at once, not after its lease
+HAND_BACK = """
+if redis.call('HGET', KEYS[1], 'holder') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'expires', '0')
+return 1
+"""
+
 StartEntries = Callable[[], Iterable[Request]]
+
+
+def hand_back(server, keys: FrontierKeys, worker: str) -> bool:
+    """Give up this worker's seeding lease, if it holds it (its cursor stays: the next holder goes on from it)."""
+    return bool(server.eval(HAND_BACK, 1, keys.seeding, worker))
 
 
 async def seed(crawler, entries: StartEntries) -> AsyncIterator[Request]:
