@@ -105,7 +105,12 @@ class Command(ScrapyCrawlCommand):
             store.settle_own_claims()
             store.close()
 
-        claim_worker_name(settings, notify=say, before_claim=settle_claims_of_the_dead_worker)
+        import redis
+
+        try:
+            claim_worker_name(settings, notify=say, before_claim=settle_claims_of_the_dead_worker)
+        except redis.RedisError as exc:  # after NEWSCRAWL_REDIS_WAIT seconds of trying
+            raise ValueError(f"cannot reach Redis (NEWSCRAWL_REDIS_URL): {exc}") from None
 
     @staticmethod
     def collect_failure(started, failures: list) -> None:
