@@ -29,7 +29,8 @@ LEASE = 3  # seconds: a dead seeder's lease (and name) is free again after this
 # long "during seeding" to kill it in
 SEED_QUEUE_MAX = 60
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "NEWSCRAWL_RENDER": 0,
-        "NEWSCRAWL_LEASE_SECONDS": LEASE, "NEWSCRAWL_SEED_QUEUE_MAX": SEED_QUEUE_MAX}
+        "NEWSCRAWL_LEASE_SECONDS": LEASE, "NEWSCRAWL_SEED_QUEUE_MAX": SEED_QUEUE_MAX,
+        "NEWSCRAWL_EXTRACT_PROCESSES": 0}  # two workers already fill two cores: no extraction processes besides
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def kill_the_seeder_during_seeding(workers: Workers, client, rng: random.Random,
     victim = seeding(client)["holder"]
     workers.kill(victim)
     at = int(seeding(client)["cursor"])
-    assert not client.exists(KEYS.seeded) and at < count, f"the kill came after seeding ended ({at} of {count})"
+    assert at < count, f"the kill came after seeding ended ({at} of {count})"
     workers.start(victim)
     return victim, at
 
