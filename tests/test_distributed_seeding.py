@@ -29,8 +29,7 @@ LEASE = 3  # seconds: a dead seeder's lease (and name) is free again after this
 # long "during seeding" to kill it in
 SEED_QUEUE_MAX = 60
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "NEWSCRAWL_RENDER": 0,
-        "NEWSCRAWL_LEASE_SECONDS": LEASE, "NEWSCRAWL_SEED_QUEUE_MAX": SEED_QUEUE_MAX,
-        "NEWSCRAWL_EXTRACT_PROCESSES": 0}  # two workers already fill two cores: no extraction processes besides
+        "NEWSCRAWL_LEASE_SECONDS": LEASE, "NEWSCRAWL_SEED_QUEUE_MAX": SEED_QUEUE_MAX}
 
 
 @pytest.fixture
