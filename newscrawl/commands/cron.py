@@ -34,6 +34,7 @@ from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscraw
     NOTHING_NEW,
     OK,
     UNREACHABLE,
+    WORK_LOST,
     judge,
 )
 
