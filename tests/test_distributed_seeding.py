@@ -187,3 +187,21 @@ def test_a_seeder_that_dies_mid_list_is_taken_over_from_its_cursor(redis_server)
     with pytest.raises(CloseSpider) as refused:
         asyncio.run(other.run(other_spider.start_entries))
     assert refused.value.reason == "seeding_mismatch" and seeding(client)["holder"] == "b"
+
+
+def test_the_verdict_of_a_finished_crawl_that_lost_work_is_exit_10():
+    from scrapy.settings import Settings
+
+    from newscrawl import settings as project_settings
+    from newscrawl.monitoring.verdict import judge
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    finished = {"finish_reason": "finished", "downloader/request_count": 100, "newscrawl/written/Article": 90}
+    assert judge(finished, settings)[0] == 0  # one process: no frontier figures, nothing lost
+    assert judge({**finished, "newscrawl/frontier/crawl_given_up": 0,
+                  "newscrawl/frontier/seeding_complete": True}, settings)[0] == 0
+    code, verdicts = judge({**finished, "newscrawl/frontier/crawl_given_up": 3}, settings)
+    assert (code, verdicts["requests_given_up"]) == (10, 3)
+    assert judge({**finished, "newscrawl/frontier/seeding_complete": False}, settings)[0] == 10
+    assert judge({**finished, "finish_reason": "shutdown", "newscrawl/frontier/crawl_given_up": 3}, settings)[0] == 3
