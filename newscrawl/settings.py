@@ -102,6 +102,13 @@ NEWSCRAWL_WORKER = ""
 NEWSCRAWL_LEASE_SECONDS = 60
 # How long a worker waits for an unreachable Redis (retrying every 0.5 s) before a call fails.
 NEWSCRAWL_REDIS_WAIT = 300
+# The start entries (a url_file, an archive's articles) are pushed to the shared queue while it holds fewer than
+# this many requests: a long list reaches Redis as the crawl goes (newscrawl/distributed/seeding.py).
+NEWSCRAWL_SEED_QUEUE_MAX = 5000
+# A finished crawl's frontier (queue, dupefilter, leases, seeding, given-up list) is deleted by Redis this many
+# seconds after the crawl ended (7 days: time to read `newscrawl-frontier status`). 0: kept until
+# `newscrawl-frontier clear`. The emitted-state (what incremental crawls need) never expires.
+NEWSCRAWL_FRONTIER_RETENTION_SECONDS = 7 * 24 * 3600
 
 # ---- extraction drift alarms (newscrawl/monitoring/drift.py, run by spidermon when the spider closes) -------------
 

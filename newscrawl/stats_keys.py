@@ -42,6 +42,9 @@ STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/download
 
 # ---- distributed mode (newscrawl/distributed/frontier.py, newscrawl/distributed/shared_budget.py; docs/SCALING.md) ----------------------
 FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases
+CRAWL_GIVEN_UP = "newscrawl/frontier/crawl_given_up"  # requests the whole crawl gave up, seen at this worker's end
+SEEDING_COMPLETE = "newscrawl/frontier/seeding_complete"  # every start entry reached the queue (False: work lost)
+SEEDING = "newscrawl/seeding"  # /entries, /queued, /taken_over: this worker's part of the seeding (seeding.py)
 BUDGET_WAIT_SECONDS = "newscrawl/budget/wait_seconds"  # time this worker waited for the shared politeness budget
 BUDGET_SHARED_PAUSES = "newscrawl/budget/shared_pauses"  # Retry-After pauses this worker set for every worker
 

@@ -19,14 +19,13 @@ from datetime import date
 from functools import cached_property
 
 import scrapy
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
 from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries
 from newscrawl.archive.replay import load_archive
-from newscrawl.distributed.mode import seed_once
+from newscrawl.distributed.seeding import seed
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (feed_bodies, feed_links, listing_links, listing_teasers, sitemap_index_locations,
                                   sitemap_links)
@@ -53,7 +52,6 @@ class DawnSpider(scrapy.Spider):
         self.from_archive = self.arguments.from_archive
         # re-extraction downloads (from the archive) what the store holds, and emits only what changed
         self.refresh = self.arguments.refresh or self.from_archive
-        self.explicit_urls = list(self.arguments.urls)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -73,14 +71,15 @@ class DawnSpider(scrapy.Spider):
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
-        if not seed_once(self.crawler):
-            return  # distributed mode: another worker pushed the entries; this one takes work from the queue
-        if self.from_archive or self.explicit_urls:
-            # a list of any length (a url_file, an archive): handed to the scheduler as it has room (Scrapy's lazy
-            # start), or every request would wait in memory at once
-            for url in self.archive_article_urls() if self.from_archive else self.explicit_urls:
-                if self.crawler.engine.needs_backout():
-                    await self.crawler.signals.wait_for(signals.scheduler_empty)
+        # a list of any length (a url_file, an archive) goes to the scheduler as it has room; in distributed mode to
+        # the shared queue by one worker at a time, under a lease another worker takes over (distributed/seeding.py)
+        async for request in seed(self.crawler, self.start_entries):
+            yield request
+
+    def start_entries(self):
+        """Every start request, in the same order for every worker given the same arguments and files."""
+        if self.from_archive or self.arguments.explicit:
+            for url in self.archive_article_urls() if self.from_archive else self.arguments.explicit_urls():
                 yield self._request(url, follow=False)
             return
         settings = self.crawler.settings

@@ -77,17 +77,20 @@ def worker_command(redis_url: str, worker: str, output_dir: Path, settings: dict
 class Workers:
     """N worker processes of one crawl; each logs to <output_dir>/<worker>.log."""
 
-    def __init__(self, redis_url: str, output_dir: Path, settings: dict, count: int):
-        self.redis_url, self.output_dir, self.settings = redis_url, output_dir, settings
+    def __init__(self, redis_url: str, output_dir: Path, settings: dict, count: int, args: tuple[str, ...] = ()):
+        """`args`: the spider's arguments (`-a url_file=...`), the same for every worker."""
+        self.redis_url, self.output_dir, self.settings, self.args = redis_url, output_dir, settings, args
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.names = [f"w{n + 1}" for n in range(count)]
         self.processes: dict[str, subprocess.Popen] = {}
 
+    def command(self, name: str) -> list[str]:
+        return worker_command(self.redis_url, name, self.output_dir, self.settings, *self.args)
+
     def start(self, name: str) -> None:
         log = open(self.output_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            worker_command(self.redis_url, name, self.output_dir, self.settings), cwd=ROOT, stdout=log,
-            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.processes[name] = subprocess.Popen(self.command(name), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
     def start_all(self) -> "Workers":
         for name in self.names:

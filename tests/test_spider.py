@@ -72,12 +72,21 @@ def test_bad_arguments_fail_clearly(kwargs, message):
         make_spider(**kwargs)
 
 
-def test_url_file_and_urls_are_merged_in_order_without_repeats(tmp_path):
+def test_url_file_and_urls_are_merged_in_order(tmp_path):
+    """The file is streamed, not held (a repeat across urls and the file is the dupefilter's to drop)."""
     listing = tmp_path / "urls.txt"
     listing.write_text("# a comment\nhttps://www.dawn.com/news/2\n\nhttps://www.dawn.com/news/1\n")
     spider = make_spider(urls="https://www.dawn.com/news/1, https://www.dawn.com/news/3", url_file=str(listing))
-    assert spider.explicit_urls == ["https://www.dawn.com/news/1", "https://www.dawn.com/news/3",
-                                    "https://www.dawn.com/news/2"]
+    assert list(spider.arguments.explicit_urls()) == [
+        "https://www.dawn.com/news/1", "https://www.dawn.com/news/3", "https://www.dawn.com/news/2",
+        "https://www.dawn.com/news/1"]
+
+
+def test_a_url_file_without_urls_fails_clearly(tmp_path):
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# only a comment\n\n")
+    with pytest.raises(ValueError, match="no URL in it"):
+        make_spider(url_file=str(listing))
 
 
 def test_no_callback_is_a_generator_that_returns_a_value():

@@ -84,9 +84,34 @@ class Command(ScrapyCrawlCommand):
         from newscrawl.downloader.offline import offline_source
 
         offline_source(self.settings)  # MirrorError, ArchiveError; an archive is indexed here, once per process
+        self.claim_worker_name()
         from newscrawl.crawl.article_reader import extract_processes
 
         extract_processes(self.settings)  # ValueError on a bad NEWSCRAWL_EXTRACT_PROCESSES
+
+    def claim_worker_name(self) -> None:
+        """Distributed mode: NameInUse (a ValueError: exit 2, one line) when a live worker holds NEWSCRAWL_WORKER;
+        a dead one's name is taken once its heartbeat is stale, after its pending claims are settled."""
+        from newscrawl.distributed.mode import (FrontierKeys, claim_worker_name, is_distributed, redis_client,
+                                                worker_name)
+        from newscrawl.state.redis import RedisStateStore
+
+        settings = self.settings
+        if not is_distributed(settings):
+            return
+
+        def settle_claims_of_the_dead_worker():
+            store = RedisStateStore(redis_client(settings), worker_name(settings), FrontierKeys(settings),
+                                    settings.getfloat("NEWSCRAWL_LEASE_SECONDS"))
+            store.settle_own_claims()
+            store.close()
+
+        import redis
+
+        try:
+            claim_worker_name(settings, notify=say, before_claim=settle_claims_of_the_dead_worker)
+        except redis.RedisError as exc:  # after NEWSCRAWL_REDIS_WAIT seconds of trying
+            raise ValueError(f"cannot reach Redis (NEWSCRAWL_REDIS_URL): {exc}") from None
 
     @staticmethod
     def collect_failure(started, failures: list) -> None:

@@ -24,7 +24,6 @@ from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEME
                                   REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
                                   under)
 from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
-    ARCHIVE_DAMAGED,
     BLOCKED,
     DRIFT,
     ENDED_EARLY,
@@ -35,6 +34,7 @@ from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscraw
     NOTHING_NEW,
     OK,
     UNREACHABLE,
+    WORK_LOST,
     judge,
 )
 

@@ -1,11 +1,12 @@
 """`newscrawl-frontier`: watch or clear a distributed crawl's frontier in Redis (docs/SCALING.md).
 
     newscrawl-frontier status [--json] [-s NEWSCRAWL_REDIS_URL=...] [-s NEWSCRAWL_CRAWL_ID=...]
-    newscrawl-frontier clear  [-s ...]     # forget the crawl's queue, leases and dupefilter (not the state)
+    newscrawl-frontier clear  [-s ...]     # forget the crawl's queue, leases, dupefilter and seeding (not the state)
 
-status: queued, leased (and how many of those expired), done, given up, the workers and the seconds since each
-one's heartbeat, and the items emitted so far (from the shared state). Settings are read like the crawl reads
-them (settings.py, then -s).
+status: queued, leased (and how many of those expired), done, given up (lost), the seeding (complete or not, its
+cursor in the start entries, its holder), the workers and the seconds since each one's heartbeat, the seconds
+until a finished crawl's frontier expires, and the items emitted so far (from the shared state). Settings are
+read like the crawl reads them (settings.py, then -s).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from newscrawl.distributed.mode import STATE_PREFIX, FrontierKeys, is_distribute
 def status(server, keys: FrontierKeys) -> dict:
     now = redis_now(server)
     workers = {name.decode(): round(now - float(beat), 1) for name, beat in server.hgetall(keys.workers).items()}
+    seeding = {k.decode(): v.decode() for k, v in server.hgetall(keys.seeding).items()}
+    expires = server.ttl(keys.dupefilter)
     return {
         "queued": server.zcard(keys.queue),
         "leased": server.zcard(keys.leased),
@@ -28,7 +31,13 @@ def status(server, keys: FrontierKeys) -> dict:
         "done": int(server.get(keys.done) or 0),
         "given_up": server.llen(keys.failed),
         "seeded_by": (server.get(keys.seeded) or b"").decode() or None,
+        "seeding_complete": bool(server.exists(keys.seeded)),
+        "seeding_cursor": int(seeding.get("cursor", 0)),
+        "seeding_total": int(seeding["total"]) if "total" in seeding else None,
+        "seeding_holder": seeding.get("holder"),
+        "seeding_lease_seconds_left": round(float(seeding["expires"]) - now, 1) if "expires" in seeding else None,
         "workers_seconds_since_heartbeat": workers,
+        "frontier_expires_in_seconds": expires if expires >= 0 else None,
         "articles_emitted": server.scard(f"{STATE_PREFIX}:emitted:Article"),
         "teasers_emitted": server.scard(f"{STATE_PREFIX}:emitted:EditorialTeaser"),
     }
@@ -47,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     server, keys = redis_client(settings), FrontierKeys(settings)
     if args.command == "clear":
-        removed = server.delete(keys.queue, keys.leased, keys.dupefilter, keys.seeded, keys.workers, keys.done,
-                                keys.failed)
+        removed = server.delete(*keys.frontier())
         print(f"cleared crawl {settings.get('NEWSCRAWL_CRAWL_ID')} ({removed} keys)")
         return 0
     figures = status(server, keys)

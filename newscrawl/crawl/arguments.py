@@ -6,6 +6,7 @@ line and exit code 2; the spider parses them again with the same function.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,9 +28,21 @@ class BadArgument(ValueError):
 class CrawlArguments:
     since: date | None = None  # both set, or both None: `until` alone means that one day, `since` alone up to today
     until: date | None = None
-    urls: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()  # -a urls; -a url_file's lines are read as the crawl goes (explicit_urls)
     refresh: bool = False
     from_archive: bool = False  # re-extract every article of NEWSCRAWL_REPLAY (docs/ARCHIVES.md)
+    url_file: str | None = None
+
+    @property
+    def explicit(self) -> bool:
+        return bool(self.urls or self.url_file)
+
+    def explicit_urls(self) -> Iterator[str]:
+        """-a urls, then -a url_file's URLs, streamed: a list of any length is never held whole (a repeat is the
+        dupefilter's to drop)."""
+        yield from self.urls
+        if self.url_file:
+            yield from file_urls(self.url_file)
 
     @property
     def dated(self) -> bool:
@@ -61,18 +74,30 @@ def parse_flag(value: str, name: str) -> bool:
     raise BadArgument(f"-a {name}={value!r}: expected 1 or 0 (or true/false, yes/no)")
 
 
+def file_urls(url_file: str) -> Iterator[str]:
+    """The URLs of a url_file, one per line (blank lines and `#` comments skipped), read line by line."""
+    with open(url_file, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield line.strip()
+
+
 def read_urls(urls: str | None, url_file: str | None) -> tuple[str, ...]:
-    listed = [u.strip() for u in (urls or "").split(",") if u.strip()]
-    if url_file:
-        path = Path(url_file)
-        if not path.is_file():
-            raise BadArgument(f"-a url_file={url_file}: no such file")
-        lines = path.read_text(encoding="utf-8").splitlines()
-        listed += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    bad = [u for u in listed if urlsplit(u).scheme not in ("http", "https") or urlsplit(u).netloc != SITE_HOST]
+    """The -a urls list; -a url_file is checked here in one pass (every URL, none kept) and read again as the
+    crawl goes."""
+    listed = tuple(dict.fromkeys(u.strip() for u in (urls or "").split(",") if u.strip()))
+    if url_file and not Path(url_file).is_file():
+        raise BadArgument(f"-a url_file={url_file}: no such file")
+    bad, count = [], 0
+    for url in (*listed, *(file_urls(url_file) if url_file else ())):
+        count += 1
+        if (urlsplit(url).scheme not in ("http", "https") or urlsplit(url).netloc != SITE_HOST) and len(bad) < 5:
+            bad.append(url)
     if bad:
-        raise BadArgument(f"only {SITE_ROOT} pages can be crawled; not: {', '.join(bad[:5])}")
-    return tuple(dict.fromkeys(listed))
+        raise BadArgument(f"only {SITE_ROOT} pages can be crawled; not: {', '.join(bad)}")
+    if url_file and not count:
+        raise BadArgument(f"-a url_file={url_file}: no URL in it (one per line; blank lines and # comments skipped)")
+    return listed
 
 
 def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
@@ -92,4 +117,4 @@ def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     urls = read_urls(raw.get("urls"), raw.get("url_file"))
     refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
     from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
-    return CrawlArguments(since, until, urls, refresh, from_archive)
+    return CrawlArguments(since, until, urls, refresh, from_archive, raw.get("url_file") or None)

@@ -10,44 +10,36 @@ put back in the queue by any worker, counted as one retry: a request whose retri
 workers, is given up and listed in the crawl's `failed` key. A worker that stops cleanly hands its leases
 back at once.
 
-"Done with" is read from the engine's set of requests in progress (`engine._slot.inprogress`): Scrapy has
-no public signal for the end of a request's scraping, and this set is what the engine itself waits for.
+"Done with" is read from the engine's set of requests in progress (engine_adapter.py: Scrapy has no public
+signal for the end of a request's scraping). A request is queued and marked seen in one Lua script (queue.py):
+a worker killed between the two would otherwise leave it seen, never queued.
 
-A worker closes when the crawl is seeded and both the queue and the leases are empty: while another worker
-holds a lease, it may still queue requests.
+A worker closes when the crawl is seeded completely (seeding.py) and both the queue and the leases are empty:
+while another worker holds a lease, it may still queue requests. It then records in its stats what the crawl
+as a whole lost (requests given up, seeding incomplete: the exit code says so, monitoring/verdict.py), and a
+worker that saw the crawl finish sets the frontier's keys to expire after NEWSCRAWL_FRONTIER_RETENTION_SECONDS.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-import uuid
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
-from scrapy_redis import picklecompat
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from newscrawl.distributed.engine_adapter import check, requests_in_progress, wake
 from newscrawl.distributed.mode import FrontierKeys, redis_client, redis_now, worker_name
-from newscrawl.stats_keys import FRONTIER
+from newscrawl.distributed.queue import LEASE_META, ArticleDupeFilter, LeasedQueue
+from newscrawl.distributed.seeding import hand_back
+from newscrawl.stats_keys import CRAWL_GIVEN_UP, FRONTIER, SEEDING_COMPLETE
 
 logger = logging.getLogger(__name__)
 
-LEASE_META = "newscrawl_lease"  # the leased entry a request came from (never stored in Redis)
-TOKEN_META = "newscrawl_token"  # makes every queued entry unique, so that two leases never share a member
 MAINTAIN_EVERY = 1.0  # seconds: lease renewal, acks, expired leases, the worker's heartbeat
 
-POP = """
-local item = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if not item then return false end
-redis.call('ZREM', KEYS[1], item)
-local t = redis.call('TIME')
-redis.call('ZADD', KEYS[2], tonumber(t[1]) + tonumber(t[2]) / 1e6 + tonumber(ARGV[1]), item)
-return item
-"""
 RENEW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
@@ -55,52 +47,6 @@ redis.call('HSET', KEYS[2], ARGV[1], tostring(now))
 for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[i]) end
 return tostring(now)
 """
-REQUEUE = """
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-if ARGV[2] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
-return 1
-"""
-
-
-class ArticleDupeFilter(RFPDupeFilter):
-    """scrapy-redis's dupefilter keyed on the project's fingerprint: one article id is queued once per crawl."""
-
-    def __init__(self, server, key, fingerprinter, debug=False):
-        super().__init__(server, key, debug)
-        self.fingerprinter = fingerprinter
-
-    def request_fingerprint(self, request):
-        return self.fingerprinter.fingerprint(request).hex()
-
-
-class LeasedQueue(PriorityQueue):
-    def __init__(self, server, spider, key, leased_key, lease_seconds):
-        super().__init__(server, spider, key, serializer=picklecompat)
-        self.leased_key = leased_key
-        self.lease_seconds = lease_seconds
-        self._pop = server.register_script(POP)
-        self._requeue = server.register_script(REQUEUE)
-
-    def encode(self, request) -> bytes:
-        request.meta.pop(LEASE_META, None)
-        request.meta[TOKEN_META] = uuid.uuid4().hex
-        return self._encode_request(request)
-
-    def push(self, request):
-        self.server.zadd(self.key, {self.encode(request): -request.priority})
-
-    def pop(self, timeout=0):
-        data = self._pop(keys=[self.key, self.leased_key], args=[self.lease_seconds])
-        if not data:
-            return None
-        request = self._decode_request(data)
-        request.meta[LEASE_META] = data
-        return request
-
-    def requeue(self, member: bytes, request=None) -> bool:
-        """Move a leased entry back to the queue as `request` (or drop it with None). False: not leased (any more)."""
-        data, score = (self.encode(request), -request.priority) if request is not None else (b"", 0)
-        return bool(self._requeue(keys=[self.leased_key, self.key], args=[member, data, score]))
 
 
 class LeasedScheduler(Scheduler):
@@ -108,14 +54,14 @@ class LeasedScheduler(Scheduler):
         settings = crawler.settings
         self.keys = FrontierKeys(settings)
         server = redis_client(settings)
-        dupefilter = ArticleDupeFilter(server, self.keys.dupefilter, crawler.request_fingerprinter,
-                                       settings.getbool("DUPEFILTER_DEBUG"))
+        dupefilter = ArticleDupeFilter(server, self.keys.dupefilter, crawler, settings.getbool("DUPEFILTER_DEBUG"))
         super().__init__(server, persist=True, queue_key=self.keys.queue, dupefilter=dupefilter)
         self.crawler = crawler
         self.stats = crawler.stats
         self.worker = worker_name(settings)
         self.lease_seconds = settings.getfloat("NEWSCRAWL_LEASE_SECONDS")
         self.retry_times = settings.getint("RETRY_TIMES")
+        self.retention = settings.getint("NEWSCRAWL_FRONTIER_RETENTION_SECONDS")
         self.leases: dict[bytes, object] = {}  # leased entry -> the request popped from it
         self._renew = server.register_script(RENEW)
         self._loop = None
@@ -129,6 +75,7 @@ class LeasedScheduler(Scheduler):
 
     def open(self, spider):
         self.spider = spider
+        check(self.crawler.engine)  # a Scrapy whose engine changed stops here, not by losing leases later
         self.queue = LeasedQueue(self.server, spider, self.keys.queue, self.keys.leased, self.lease_seconds)
         self.maintain()
         self._loop = create_looping_call(self._maintain_logged)
@@ -145,13 +92,33 @@ class LeasedScheduler(Scheduler):
             self.queue.requeue(member, request)
             self.stats.inc_value(f"{FRONTIER}/handed_back")
         self.leases.clear()
+        hand_back(self.server, self.keys, self.worker)
         self.server.hdel(self.keys.workers, self.worker)
+        self.record_losses()
+        if reason == "finished" and self.retention > 0:
+            self.expire_frontier()
+
+    def record_losses(self) -> None:
+        """What the whole crawl lost, as this worker saw it at its end: into its stats, summary and exit code."""
+        with self.server.pipeline() as pipe:
+            pipe.llen(self.keys.failed)
+            pipe.exists(self.keys.seeded)
+            given_up, seeded = pipe.execute()
+        self.stats.set_value(CRAWL_GIVEN_UP, given_up)
+        self.stats.set_value(SEEDING_COMPLETE, bool(seeded))
+        if given_up:
+            logger.error("Crawl %s gave up %d requests (listed in %s)", self.keys.queue, given_up, self.keys.failed)
+
+    def expire_frontier(self) -> None:
+        with self.server.pipeline() as pipe:
+            for key in self.keys.frontier():
+                pipe.expire(key, self.retention)
+            pipe.execute()
 
     def enqueue_request(self, request):
         member = request.meta.get(LEASE_META)  # a retry or a redirect of a leased request carries its lease on
-        queued = request.dont_filter or not self.df.request_seen(request)
+        queued = self.queue.push_new(self.keys.dupefilter, request)
         if queued:
-            self.queue.push(request)
             self.stats.inc_value("scheduler/enqueued/redis")
         else:
             self.df.log(request, self.spider)
@@ -181,8 +148,7 @@ class LeasedScheduler(Scheduler):
             pipe.execute()
 
     def ack_finished(self) -> None:
-        engine = self.crawler.engine
-        in_progress = engine._slot.inprogress if engine is not None and engine._slot is not None else set()
+        in_progress = requests_in_progress(self.crawler.engine)
         for member, request in list(self.leases.items()):
             if request not in in_progress:
                 self.ack(member)
@@ -193,9 +159,8 @@ class LeasedScheduler(Scheduler):
         self.ack_finished()
         self._renew(keys=[self.keys.leased, self.keys.workers], args=[self.worker, self.lease_seconds, *self.leases])
         self.requeue_expired()
-        engine = self.crawler.engine
-        if engine is not None and engine._slot is not None and self.has_pending_requests():
-            engine._slot.nextcall.schedule()  # an idle engine looks again only every 5 s on its own
+        if self.has_pending_requests():
+            wake(self.crawler.engine)  # an idle engine looks again only every 5 s on its own
 
     def _maintain_logged(self) -> None:
         try:
@@ -230,4 +195,4 @@ class LeasedScheduler(Scheduler):
     def spider_idle(self, spider):
         self.maintain()
         if not self.crawl_done():
-            raise DontCloseSpider  # another worker holds leases, or the start entries are not pushed yet
+            raise DontCloseSpider  # another worker holds leases, or the start entries are not all pushed yet

@@ -16,6 +16,7 @@ from scrapy import signals
 from newscrawl.distributed.mode import worker_file
 from newscrawl.monitoring.drift import parsed_articles, story_not_found_share
 from newscrawl.stats_keys import (
+    CRAWL_GIVEN_UP,
     DROPPED,
     ERRORS_LOGGED,
     FEED_AGREEMENT,
@@ -23,6 +24,7 @@ from newscrawl.stats_keys import (
     RENDER,
     REPLAY_UNREADABLE,
     RESPONSES,
+    SEEDING_COMPLETE,
     SKIPPED,
     SKIPPED_ENTRIES,
     STORY_NOT_FOUND,
@@ -50,6 +52,9 @@ def summarise(stats: dict) -> dict:
         "story_not_found_share": story_not_found_share(stats),
         "feed_agreement": under(stats, FEED_AGREEMENT),
         "archive_unreadable_regions": under(stats, REPLAY_UNREADABLE),
+        # distributed mode only (None otherwise): what the whole crawl lost (newscrawl/distributed/frontier.py)
+        "requests_given_up": stats.get(CRAWL_GIVEN_UP),
+        "seeding_complete": stats.get(SEEDING_COMPLETE),
     }
 
 
@@ -101,6 +106,10 @@ class CrawlSummary:
             if damaged := summary["archive_unreadable_regions"]:
                 lines.append("  DAMAGED ARCHIVES: unreadable regions skipped (records in them lost): "
                              + ", ".join(f"{name} {regions}" for name, regions in damaged.items()))
+            if summary["requests_given_up"] is not None:
+                lost = summary["requests_given_up"]
+                lines.append(f"  distributed crawl: {lost} requests given up{' (LOST)' if lost else ''}, start entries "
+                             f"{'all queued' if summary['seeding_complete'] else 'NOT all queued (LOST)'}")
             if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")

@@ -7,12 +7,10 @@ that fails, in the order of EXIT_CODES (docs/CRON.md documents each code).
 from __future__ import annotations
 
 from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
-                         under)
-from newscrawl.stats_keys import REPLAY_UNREADABLE
+                         under, CRAWL_GIVEN_UP, REPLAY_UNREADABLE, SEEDING_COMPLETE)
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
-UNREACHABLE, BLOCKED = 8, 9
-ARCHIVE_DAMAGED = 10
+UNREACHABLE, BLOCKED, WORK_LOST = 8, 9, 10
 # In order of precedence: the first that applies wins (a ban usually also looks like drift; the ban is the cause).
 EXIT_CODES = {
     OK: "the crawl finished and was healthy",
@@ -20,7 +18,8 @@ EXIT_CODES = {
     UNREACHABLE: "host unreachable: www.dawn.com could not be resolved or connected to; the crawl stopped early",
     BLOCKED: "blocked: www.dawn.com answered 403 to every request (a ban); the crawl stopped early",
     ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
-    ARCHIVE_DAMAGED: "regions of the replayed WARC files could not be read: the records in them are lost",
+    WORK_LOST: "work lost: a distributed crawl gave up requests (leases expired past RETRY_TIMES) or not every start "
+               "entry was queued, or regions of the replayed WARC files could not be read (the records in them lost)",
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
@@ -55,14 +54,19 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
         "drift_ok": not stats.get(UNHEALTHY),
         "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
+        # distributed mode (newscrawl/distributed/frontier.py): what the whole crawl lost, seen at this worker's end
+        "requests_given_up": stats.get(CRAWL_GIVEN_UP, 0),
+        "seeding_complete": stats.get(SEEDING_COMPLETE, True),
+        # replay (newscrawl/archive/resync.py): records in unreadable regions of the WARC files are lost
         "archive_ok": not any(under(stats, REPLAY_UNREADABLE).values()),
     }
+    nothing_lost = verdicts["requests_given_up"] == 0 and verdicts["seeding_complete"]
     if reason in FINISH_REASON_CODES:
         code = FINISH_REASON_CODES[reason]
     elif not verdicts["finished"]:
         code = ENDED_EARLY
-    elif not verdicts["archive_ok"]:
-        code = ARCHIVE_DAMAGED
+    elif not (nothing_lost and verdicts["archive_ok"]):
+        code = WORK_LOST
     elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
         code = ERRORS_OR_BANS
     elif not verdicts["drift_ok"]:
