@@ -218,6 +218,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # the lock newscrawl-cron takes, taken by a plain `scrapy crawl` too: one crawl per output dir and state store
     "newscrawl.state.lock.CrawlLock": 0,
+    # the ledger: every article id learned of and its outcome, into the state store (newscrawl/state/ledger.py)
+    "newscrawl.state.ledger.LedgerRecorder": 10,
     "newscrawl.monitoring.agreement.FeedAgreement": 440,  # feed/page body agreement; before spidermon, whose drift check reads it
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,

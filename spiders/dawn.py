@@ -43,8 +43,9 @@ from newscrawl.items import EditorialTeaser
 from newscrawl.downloader.host_health import CrawlStopped
 from newscrawl.crawl.render_policy import RenderPolicy
 from newscrawl.crawl.responses import release_tree
+from newscrawl.crawl.outcomes import ARCHIVE_DAY, announce_links, announce_urls, count_skipped_page
 from newscrawl.crawl.seen import seen_for
-from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
+from newscrawl.stats_keys import DISCOVERED_LINKS
 from newscrawl.downloader.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, web_url_problem
 
@@ -83,7 +84,9 @@ class DawnSpider(scrapy.Spider):
         if self.from_archive or self.explicit_urls:
             # a list of any length (a url_file, an archive): handed to the scheduler as it has room (Scrapy's lazy
             # start), or every request would wait in memory at once
-            for url in self.archive_article_urls() if self.from_archive else self.explicit_urls:
+            urls = self.archive_article_urls() if self.from_archive else self.explicit_urls
+            announce_urls(self.crawler, urls, "warc" if self.from_archive else "urls")  # the ledger's sources
+            for url in urls:
                 if self.crawler.engine.needs_backout():
                     await self.crawler.signals.wait_for(signals.scheduler_empty)
                 yield self._request(url, follow=False)
@@ -94,8 +97,8 @@ class DawnSpider(scrapy.Spider):
             entry_points += settings.getlist("NEWSCRAWL_LISTINGS")
         for url in entry_points:
             yield self._request(url, follow=True)
-        for url in self.archive_urls():
-            yield self._request(url, follow=True)
+        for url, day in self.archive_pages():
+            yield self._request(url, follow=True, archive_day=day)
 
     def archive_article_urls(self) -> list[str]:
         """-a from_archive: one URL per article id captured in the replayed WARC files."""
@@ -108,16 +111,20 @@ class DawnSpider(scrapy.Spider):
         return urls
 
     def archive_urls(self) -> list[str]:
-        """The date archives of each day of since..until, newest day first: a backfill cut short (a
+        return [url for url, _ in self.archive_pages()]
+
+    def archive_pages(self) -> list[tuple[str, str]]:
+        """The date archives (URL, day) of each day of since..until, newest day first: a backfill cut short (a
         --timeout, a kill) has the most recent days, and its rerun skips the articles it already wrote."""
         paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
-        return [f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}" for day in self.arguments.days_newest_first()
-                for path in paths]
+        return [(f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}", day.isoformat())
+                for day in self.arguments.days_newest_first() for path in paths]
 
-    def _request(self, url: str, follow: bool, modified: str | None = None) -> scrapy.Request:
-        # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py)
-        return scrapy.Request(url, callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow},
-                              meta={"newscrawl_modified": modified})
+    def _request(self, url: str, follow: bool, modified: str | None = None, archive_day: str | None = None):
+        # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py);
+        # ARCHIVE_DAY: the day of a date archive page, whose crawl or failure the ledger keeps
+        meta = {"newscrawl_modified": modified, **({ARCHIVE_DAY: archive_day} if archive_day else {})}
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow}, meta=meta)
 
     def in_range(self, day: date | None) -> bool:
         # an entry that does not say when is kept: the article page will (pipelines/date_range.py)
@@ -144,7 +151,7 @@ class DawnSpider(scrapy.Spider):
         try:
             return list(self._route(response, follow, skipped))
         except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
-            count_parser_error(self.crawler, response.url, type(exc).__name__, f"{type(exc).__name__}: {exc}", exc)
+            count_parser_error(self.crawler, response.request, type(exc).__name__, f"{type(exc).__name__}: {exc}", exc)
             return []
         finally:
             count_skipped_entries(self.crawler, skipped)
@@ -155,7 +162,8 @@ class DawnSpider(scrapy.Spider):
                                                  self.render_policy.rendered(response))
         count_skipped_entries(self.crawler, reading.skipped)
         if reading.error is not None:
-            count_parser_error(self.crawler, response.url, reading.error_type, reading.error, reading.error_traceback)
+            count_parser_error(self.crawler, response.request, reading.error_type, reading.error,
+                               reading.error_traceback)
             return []
         return list(self._article_results(response, reading))
 
@@ -182,8 +190,7 @@ class DawnSpider(scrapy.Spider):
         elif kind == "feed":
             # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/monitoring/agreement.py)
             self.crawler.signals.send_catch_log(FEED_BODIES_SEEN, bodies=rss_bodies(response.selector))
-            links = rss_links(response.selector, skipped)
-            yield from self._follow([link for link in links if self.in_range(link.published)], response, follow)
+            yield from self._follow(rss_links(response.selector, skipped), response, follow)
         else:
             yield from self.parse_listing(response, follow, skipped)
 
@@ -211,30 +218,32 @@ class DawnSpider(scrapy.Spider):
         for url in sitemap_index_locations(response.selector):
             if follow and web_url_problem(url) is None and urlsplit(url).netloc == SITE_HOST:
                 yield self._request(url, follow=True)
-        links = [link for link in sitemap_links(response.selector, skipped) if self.in_range(link.published)]
-        yield from self._follow(links, response, follow)
+        yield from self._follow(sitemap_links(response.selector, skipped), response, follow)
 
     def _follow(self, links, response, follow: bool):
         if not follow:
             return
+        # the links published in the crawl's range (undated ones too); the ledger learns of them all
+        links = announce_links(self.crawler, response.request, links, self.in_range)
         self.crawler.stats.inc_value(DISCOVERED_LINKS, len(links))
         for link in links:
             yield self._request(link.url, follow=False, modified=link.modified)
 
     # ---- what did not parse ----------------------------------------------------------------------
     def _skip(self, response, reason: str) -> None:
-        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
+        count_skipped_page(self.crawler, response.request, reason)
         self.logger.warning("Skipped %s (%s, HTTP %d, %s)", response.url, reason, response.status,
                             response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type")
 
     def on_error(self, failure):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         if failure.check(TruncatedPage):
-            return  # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
+            # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
+            return count_skipped_page(self.crawler, failure.request, "truncated", str(failure.value)[:300], True)
         response = getattr(failure.value, "response", None)
         reason = (f"http_{response.status}" if response is not None
                   else "crawl_stopped" if failure.check(CrawlStopped) else type(failure.value).__name__)
-        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
+        count_skipped_page(self.crawler, failure.request, reason, str(failure.value)[:300])
         # a missing page is routine (listings link to withdrawn stories), and so is a request dropped because the
         # crawl is stopping (newscrawl/downloader/host_health.py); a 5xx or network error is not
         routine = response is not None and response.status in (404, 410) or isinstance(failure.value, IgnoreRequest)

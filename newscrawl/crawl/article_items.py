@@ -10,6 +10,7 @@ import logging
 
 from newscrawl.clock import utc_now
 from newscrawl.items import Article, EditorialTeaser
+from newscrawl.crawl import outcomes
 from newscrawl.crawl.seen import seen_for
 from newscrawl.stats_keys import (DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN,
                          TEASERS_ALREADY_EMITTED)
@@ -44,13 +45,15 @@ def article_items(crawler, url: str, reading):
     yield Article(**fields, fetched_at=fetched_at)
 
 
-def count_parser_error(crawler, url: str, error_type: str, error: str, details=None) -> None:
+def count_parser_error(crawler, request, error_type: str, error: str, details=None) -> None:
     """A parser that raised: the page's items and links are dropped together, counted under
-    newscrawl/dropped/parser_error (newscrawl-cron counts them as errors) and logged with the URL. `details` is
-    the exception, or the traceback text a worker process sent."""
+    newscrawl/dropped/parser_error (newscrawl-cron counts them as errors), told to the ledger and logged with the
+    URL. `details` is the exception, or the traceback text a worker process sent."""
     crawler.stats.inc_value(PARSER_ERROR_STAT)
     crawler.stats.inc_value(f"{PARSER_ERRORS}/{error_type}")
     error = error[:300]  # a hostile page can make a message of any length
+    outcomes.announce_page(crawler, request, outcomes.DROPPED, "parser_error", error)
+    url = request.url
     if isinstance(details, BaseException):
         logger.error("Dropped %s: its parser raised %s [parser_error]", url, error, exc_info=details)
     else:

@@ -27,6 +27,7 @@ import re
 
 from scrapy import Request
 
+from newscrawl.crawl import outcomes
 from newscrawl.extraction import DawnArticlePage
 from newscrawl.extraction.html import compiled_xpath, elements_with_class, has_class
 from newscrawl.stats_keys import DROPPED, RENDER
@@ -109,6 +110,7 @@ class RenderPolicy:
             self.stats.inc_value(DROP_STAT)
             logger.warning("Dropped %s: needs rendering (%s) and NEWSCRAWL_RENDER is off [needs_render]",
                            response.url, ", ".join(reasons))
+            outcomes.announce_page(self.crawler, response.request, outcomes.DROPPED, "needs_render", ", ".join(reasons))
             return None
         return response.request.replace(
             dont_filter=True,  # the same URL again, on purpose
