@@ -25,7 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
-from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries
+from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries, sidebar_links
 from newscrawl.archive.replay import load_archive
 from newscrawl.distributed.mode import seed_once
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
@@ -97,8 +97,8 @@ class DawnSpider(scrapy.Spider):
             entry_points += settings.getlist("NEWSCRAWL_LISTINGS")
         for url in entry_points:
             yield self._request(url, follow=True)
-        for url, day in self.archive_pages():
-            yield self._request(url, follow=True, archive_day=day)
+        for url in self.archive_urls():  # each ends with its day, YYYY-MM-DD
+            yield self._request(url, follow=True, archive_day=url[-10:])
 
     def archive_article_urls(self) -> list[str]:
         """-a from_archive: one URL per article id captured in the replayed WARC files."""
@@ -111,14 +111,11 @@ class DawnSpider(scrapy.Spider):
         return urls
 
     def archive_urls(self) -> list[str]:
-        return [url for url, _ in self.archive_pages()]
-
-    def archive_pages(self) -> list[tuple[str, str]]:
-        """The date archives (URL, day) of each day of since..until, newest day first: a backfill cut short (a
+        """The date archives of each day of since..until, newest day first: a backfill cut short (a
         --timeout, a kill) has the most recent days, and its rerun skips the articles it already wrote."""
         paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
-        return [(f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}", day.isoformat())
-                for day in self.arguments.days_newest_first() for path in paths]
+        return [f"{SITE_ROOT}/{path.strip('/')}/{day:%Y-%m-%d}" for day in self.arguments.days_newest_first()
+                for path in paths]
 
     def _request(self, url: str, follow: bool, modified: str | None = None, archive_day: str | None = None):
         # newscrawl_modified: when discovery says the article last changed (newscrawl/state/incremental.py);
@@ -207,6 +204,8 @@ class DawnSpider(scrapy.Spider):
 
     def parse_article(self, response, reading: ArticleReading):
         yield from article_items(self.crawler, response.url, reading)
+        # the sidebar's stories are articles too: followed, unless the crawl was given its pages (-a urls, archive)
+        yield from self._follow(sidebar_links(reading), response, not (self.explicit_urls or self.from_archive))
 
     def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()

@@ -7,10 +7,12 @@ Kept out of the spider, which only routes; the counts are the ones the drift ala
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from newscrawl.clock import utc_now
 from newscrawl.items import Article, EditorialTeaser
 from newscrawl.crawl import outcomes
+from newscrawl.extraction.discovery import ArticleLink
 from newscrawl.crawl.seen import seen_for
 from newscrawl.stats_keys import (DROPPED, EXTRACTOR, PARSER_ERRORS, SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN,
                          TEASERS_ALREADY_EMITTED)
@@ -43,6 +45,19 @@ def article_items(crawler, url: str, reading):
     if fields["extractor"] != "dawn":
         logger.warning("No Dawn story body in %s: body taken by the %s extractor", url, fields["extractor"])
     yield Article(**fields, fetched_at=fetched_at)
+
+
+def sidebar_links(reading) -> list[ArticleLink]:
+    """The stories of the page's sidebar not yet emitted this crawl, as links dated by their teasers: the ledger's
+    "sidebar" source (docs/STATE.md); the spider follows them."""
+    return [ArticleLink(teaser["article_id"], teaser["url"], _date(teaser.get("date"))) for teaser in reading.teasers]
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def count_parser_error(crawler, request, error_type: str, error: str, details=None) -> None:
