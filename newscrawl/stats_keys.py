@@ -62,6 +62,9 @@ UNHEALTHY = "newscrawl/unhealthy"  # True when a drift alarm fired; read by summ
 DRIFT = "newscrawl/drift"  # /<field, generic_extractions, story_not_found or feed_agreement>: the share that crossed its threshold
 WALL_SECONDS = "newscrawl/wall_seconds"  # written into last_crawl.json only
 STORY_NOT_FOUND_SHARE = "newscrawl/story/not_found_share"  # STORY_NOT_FOUND per article page; last_crawl.json, cron
+# a dated crawl's days from the ledger, each {day, known, written, moved, missing, complete, incomplete_because}
+# (newscrawl/state/completeness.py); written into last_crawl.json only, read by cron
+COMPLETENESS = "newscrawl/completeness"
 
 # ---- Scrapy's own keys this project reads ------------------------------------------------------------------------
 FINISH_REASON = "finish_reason"

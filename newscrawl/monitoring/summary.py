@@ -15,7 +15,10 @@ from scrapy import signals
 
 from newscrawl.distributed.mode import worker_file
 from newscrawl.monitoring.drift import parsed_articles, story_not_found_share
+from newscrawl.state.completeness import completeness
+from newscrawl.state.sqlite import state_for
 from newscrawl.stats_keys import (
+    COMPLETENESS,
     DROPPED,
     ERRORS_LOGGED,
     FEED_AGREEMENT,
@@ -70,10 +73,22 @@ class CrawlSummary:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    def days_completeness(self, spider) -> list[dict] | None:
+        """A dated crawl's days, each complete or not and why, from the ledger (newscrawl/state/completeness.py)."""
+        arguments, state = getattr(spider, "arguments", None), state_for(self.crawler)
+        if arguments is None or not arguments.dated or state is None:
+            return None
+        archive_paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
+        figures = completeness(state.ledger_entries(), state.archive_pages(), archive_paths, arguments.since,
+                               arguments.until)
+        return figures["days"]
+
     def spider_closed(self, spider, reason):
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         stats.setdefault(FINISH_REASON, reason)
         stats[WALL_SECONDS] = round(time.monotonic() - self.started, 3)
+        if (days := self.days_completeness(spider)) is not None:
+            stats[COMPLETENESS] = days
         if (share := story_not_found_share(stats)) is not None:  # the layout alarm's figures, 0 included
             stats.setdefault(STORY_NOT_FOUND, 0)
             stats[STORY_NOT_FOUND_SHARE] = share
@@ -96,8 +111,26 @@ class CrawlSummary:
                 lines.append(f"  feed/page body agreement (F1): {agreement['compared']} compared, min {agreement['min']}, "
                              f"median {agreement['median']}, {agreement['below']} below "
                              f"{self.crawler.settings.getfloat('NEWSCRAWL_FEED_AGREEMENT_MIN_F1')}")
+            lines += completeness_lines(stats.get(COMPLETENESS))
             if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")
             lines.append(f"  stats:  {stats_path.resolve()}")
             print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+SHOWN_INCOMPLETE_DAYS = 10  # the summary names at most this many incomplete days (last_crawl.json has them all)
+
+
+def completeness_lines(days: list[dict] | None) -> list[str]:
+    if not days:
+        return []
+    incomplete = [day for day in days if not day["complete"]]
+    lines = [f"  completeness: {len(days) - len(incomplete)} of {len(days)} days complete"]
+    for day in incomplete[:SHOWN_INCOMPLETE_DAYS]:
+        missing = ", ".join(f"{k} {v}" for k, v in day["missing"].items()) or "none"
+        lines.append(f"    {day['day']} INCOMPLETE: {day['known']} known, {day['written']} written, missing: {missing};"
+                     f" {'; '.join(day['incomplete_because'])}")
+    if len(incomplete) > SHOWN_INCOMPLETE_DAYS:
+        lines.append(f"    ... and {len(incomplete) - SHOWN_INCOMPLETE_DAYS} more incomplete days (last_crawl.json)")
+    return lines

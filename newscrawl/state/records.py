@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from newscrawl.crawl.outcomes import (  # noqa: F401 (the ledger's outcomes are part of the store's interface)
-    DROPPED, FAILED, FILTERED, MOVED, NOT_FOUND, NOT_TRIED, OUTCOMES, WRITTEN)
+    CRAWLED, DROPPED, FAILED, FILTERED, MOVED, NOT_FOUND, NOT_TRIED, OUTCOMES, WRITTEN)
 from newscrawl.extraction.text import parse_datetime
 from newscrawl.urls import is_article_id
 
