@@ -1,0 +1,104 @@
+"""The ledger after real crawls of the offline site (fixtures/site): every id any fetched page listed, each with
+the right outcome; a dated crawl whose archive page of one day answers 500 on every try shows that day incomplete;
+a crawl killed half-way and resumed loses no outcome and writes no article twice."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from newscrawl.state.sqlite import StateStore
+from tests.chromium import require_chromium
+from tests.conftest import EXPECTED, SITE, read_jsonl, run_crawl
+from tests.test_resume import kill_after, resume
+
+# an article link as the pages write it: href, sitemap <loc>, RSS <link>/<guid>; www.dawn.com or relative only
+LINKED_ID = re.compile(r"""(?:href=["']|<loc>|<link>|<guid[^>]*>)\s*(?:https?://www\.dawn\.com)?/news/(?:amp/)?(\d+)""")
+DATE_ARCHIVE = re.compile(r"/\d{4}-\d{2}-\d{2}$")  # a date archive page, fetched only by a dated crawl
+
+
+def listed_ids(site: Path, dated: bool = False) -> set[int]:
+    """Every article id linked from a page of the site an undated crawl fetches (date archives too if `dated`),
+    read with a plain regex, not with the crawler's parsers."""
+    ids = set()
+    for line in (site / "manifest.jsonl").read_text().splitlines():
+        entry = json.loads(line)
+        if entry.get("file") and (dated or not DATE_ARCHIVE.search(entry["url"])):
+            ids |= {int(i) for i in LINKED_ID.findall((site / entry["file"]).read_text(errors="replace"))}
+    return ids
+
+
+def ledger_of(out: Path) -> dict:
+    store = StateStore(out / "state.sqlite")
+    try:
+        return {entry.article_id: entry for entry in store.ledger_entries()}
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def site_articles() -> set[int]:
+    require_chromium()  # three of the site's article pages need the browser
+    return set(json.loads((EXPECTED / "site.json").read_text())["article_ids"])
+
+
+def test_after_a_crawl_every_listed_id_has_its_outcome(tmp_path, site_articles):
+    result = run_crawl(tmp_path / "out")
+    assert result.returncode == 0, result.log[-3000:]
+    ledger = ledger_of(result.output_dir)
+    listed = listed_ids(SITE)
+    assert listed <= set(ledger), f"listed but unknown to the ledger: {sorted(listed - set(ledger))}"
+    outcomes = Counter(entry.outcome for entry in ledger.values())
+    assert {i for i, e in ledger.items() if e.outcome == "written"} == site_articles and len(site_articles) == 37
+    assert {i for i, e in ledger.items() if e.outcome == "not_found"} == set(ledger) - site_articles
+    assert outcomes["not_tried"] == 0 and 110 <= outcomes["not_found"] <= 130, outcomes  # ~120 unknown stories
+    written = {a["article_id"]: a for a in result.articles}
+    assert all(ledger[i].version == written[i]["version"] == 1 for i in site_articles)
+    assert all(ledger[i].published_day == written[i]["published_at"][:10] for i in site_articles)
+    assert {"sitemap", "feed", "listing", "sidebar"} == set().union(*(e.sources for e in ledger.values()))
+    # an id only the Opinion sidebar of an article page lists (the real 2020 capture's editorials)
+    assert ledger[1880806].sources.keys() == {"sidebar"} and ledger[1880806].claimed_day == "2024-12-26"
+
+
+def test_an_archive_page_failing_on_every_try_leaves_its_day_incomplete(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    (site / "error.html").write_text("<html><body>Internal Server Error</body></html>")
+    broken = "https://www.dawn.com/newspaper/editorial/2025-06-18"
+    with (site / "manifest.jsonl").open("a") as manifest:
+        manifest.write(json.dumps({"url": broken, "file": "error.html", "status": 500,
+                                   "headers": {"Content-Type": "text/html"}}) + "\n")
+    result = run_crawl(tmp_path / "out", "-a", "since=2025-06-18", "-a", "until=2025-06-19", mirror=site,
+                       settings={"NEWSCRAWL_ARCHIVES": "newspaper/editorial", "NEWSCRAWL_SUMMARY": 1,
+                                 "NEWSCRAWL_RENDER": 0})
+    assert result.stats["downloader/response_status_count/500"] == 4  # asked, then retried 3 times
+    days = {day["day"]: day for day in result.stats["newscrawl/completeness"]}
+    assert sorted(days) == ["2025-06-18", "2025-06-19"]
+    assert days["2025-06-18"]["complete"] is False
+    assert days["2025-06-18"]["incomplete_because"] == [f"archive page failed: {broken} (http_500)"]
+    assert days["2025-06-19"]["complete"] is True and days["2025-06-19"]["incomplete_because"] == []
+    assert days["2025-06-19"]["written"] == sum(a["published_at"][:10] == "2025-06-19" for a in result.articles)
+    assert "2025-06-18 INCOMPLETE" in result.log and f"archive page failed: {broken} (http_500)" in result.log
+
+
+def test_a_crawl_killed_half_way_and_resumed_loses_no_outcome(tmp_path, site_articles):
+    out = tmp_path / "out"
+    assert 0 < kill_after(out, 12) < 37
+    half = ledger_of(out)  # its lines may wait for their batch: the resumed crawl records them (catch_up)
+    assert half and Counter(e.outcome for e in half.values())["not_tried"] > 0
+    resume(out)
+    ledger = ledger_of(out)
+    articles = read_jsonl(out / "articles.jsonl")
+    assert sorted(a["article_id"] for a in articles) == sorted(site_articles)  # each line once
+    assert {i for i, e in ledger.items() if e.outcome == "written"} == site_articles
+    assert all(ledger[i].version == 1 for i in site_articles)  # none written twice
+    assert listed_ids(SITE) <= set(ledger)
+    assert Counter(e.outcome for e in ledger.values())["not_tried"] == 0
+    assert {i for i, e in ledger.items() if e.outcome == "not_found"} == set(ledger) - site_articles
+    for article_id, entry in half.items():  # what the killed crawl recorded is still there
+        assert article_id in ledger and set(entry.sources) <= set(ledger[article_id].sources)
