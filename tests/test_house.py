@@ -49,6 +49,7 @@ LAYERS = (
     {"crawl"},
     {"state"},
     {"monitoring"},
+    {"report"},
     {"commands", "settings", "fixture_library"},
 )
 MAX_TOP_LEVEL_MODULES = 8

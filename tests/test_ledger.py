@@ -136,10 +136,11 @@ def test_a_day_is_incomplete_when_its_archive_failed_or_an_id_is_left_to_fetch(s
                            date(2025, 6, 17), date(2025, 6, 19))
     day17, day18, day19 = figures["days"]
     assert day17 == {"day": "2025-06-17", "known": 0, "written": 0, "moved": 0, "missing": {}, "complete": False,
-                     "incomplete_because": ["date archive not crawled (1 archive page(s) of the day never asked)"]}
+                     "incomplete_because": ["date archive not crawled (1 archive page(s) of the day never asked)"],
+                     "archive_pages_asked": 0}
     # a gone story is missing, a moved one is not; neither leaves the day incomplete
     assert day18 == {"day": "2025-06-18", "known": 2, "written": 0, "moved": 1, "missing": {"not_found": 1},
-                     "complete": True, "incomplete_because": []}
+                     "complete": True, "incomplete_because": [], "archive_pages_asked": 1}
     assert day19["known"] == 3 and day19["written"] == 1 and not day19["complete"]
     assert day19["missing"] == {"dropped/missing_body": 1, "failed/http_503": 1}
     assert day19["incomplete_because"] == [

@@ -47,13 +47,16 @@ def archive_problems(day: str, pages: dict[str, ArchivePage], archive_paths: lis
     return problems
 
 
-def day_figures(day: str, entries: list[LedgerEntry], pages: dict[str, ArchivePage], archive_paths: list[str]) -> dict:
+def day_figures(day: str, entries: list[LedgerEntry], pages: dict[str, ArchivePage], archive_paths: list[str],
+                asked: int = 0) -> dict:
+    """One day's figures; `asked`: how many of its archive pages were asked (any outcome)."""
     outcomes = Counter(entry.outcome for entry in entries)
     missing = Counter(reason for entry in entries if (reason := missing_reason(entry)) is not None)
     because = archive_problems(day, pages, archive_paths)
     because += [text.format(n=outcomes[outcome]) for outcome, text in RETRYABLE.items() if outcomes[outcome]]
     return {"day": day, "known": len(entries), "written": outcomes[WRITTEN], "moved": outcomes[MOVED],
-            "missing": dict(sorted(missing.items())), "complete": not because, "incomplete_because": because}
+            "missing": dict(sorted(missing.items())), "complete": not because, "incomplete_because": because,
+            "archive_pages_asked": asked}
 
 
 def completeness(entries: list[LedgerEntry], archive_pages: list[ArchivePage], archive_paths: list[str],
@@ -69,7 +72,8 @@ def completeness(entries: list[LedgerEntry], archive_pages: list[ArchivePage], a
     first = since or (date.fromisoformat(known_days[0]) if known_days else None)
     last = until or (date.fromisoformat(known_days[-1]) if known_days else None)
     days = days_between(first, last) if first and last and first <= last else []
-    figures = [day_figures(day, by_day.get(day, []), pages, archive_paths) for day in days]
+    asked = Counter(page.day for page in archive_pages)
+    figures = [day_figures(day, by_day.get(day, []), pages, archive_paths, asked[day]) for day in days]
     if since or until:  # the totals too are of the range (an undated id is in no range)
         entries = [entry for entry in entries if entry.day and days and days[0] <= entry.day <= days[-1]]
     outcomes = Counter(entry.outcome for entry in entries)
