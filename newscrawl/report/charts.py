@@ -21,6 +21,7 @@ OUTCOME_COLOURS = {"written": "#009E73", "moved": "#56B4E9", "not_found": "#9999
                    "filtered": "#CC79A7", "failed": "#D55E00", "not_tried": "#0072B2"}
 BARS_UP_TO = 92  # days; a longer range is drawn as stacked areas
 RUNS_UP_TO = 400  # runs drawn one by one; more are aggregated per day
+COVERAGE_FIELDS = 5  # the run history draws the coverage of this many fields, those that sank lowest
 FEW_DAYS = 14  # up to this many days, each is labelled
 WIDTH = 9.0  # inches at 100 dpi: the SVG's natural width; CSS scales it
 
@@ -133,6 +134,16 @@ def _per_day(runs: list[dict]) -> list[dict]:
     return aggregated
 
 
+def _lowest_fields(points: list[dict]) -> list[str]:
+    """The COVERAGE_FIELDS fields whose coverage sank lowest over the history: where a drift shows first."""
+    lowest: dict[str, float] = {}
+    for point in points:
+        for field, share in point["coverage"].items():
+            if share is not None:
+                lowest[field] = min(share, lowest.get(field, share))
+    return sorted(sorted(lowest, key=lambda field: (lowest[field], field))[:COVERAGE_FIELDS])
+
+
 def _when(text: str) -> datetime:
     return datetime.fromisoformat(text) if len(text) > 10 else datetime.fromisoformat(text + "T00:00:00")
 
@@ -163,8 +174,7 @@ def runs_chart(runs: list[dict]) -> str:
     panels[2].plot([w for w, _ in failed], [n for _, n in failed], linestyle="none", marker="v", color="#D55E00",
                    label="failed runs (exit code not 0 or 7)")
     panels[2].legend(loc="upper left", fontsize="small", frameon=False)
-    series = {f"coverage: {field}": [p["coverage"].get(field) for p in points]
-              for field in sorted({field for p in points for field in p["coverage"]})}
+    series = {f"coverage: {field}": [p["coverage"].get(field) for p in points] for field in _lowest_fields(points)}
     series["story box not found"] = [p["story_not_found_share"] for p in points]
     series["feed/page disagreement"] = [p["feed_disagreement_share"] for p in points]
     for label, values in series.items():

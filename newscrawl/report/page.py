@@ -68,8 +68,9 @@ def _gaps_table(gaps: list[dict], retry_command: str) -> str:
     return ('<div class="scroll"><table id="gaps"><tr><th class="text">reason</th><th>ids</th>'
             '<th class="text">a crawl can close it</th><th class="text">ids (examples)</th></tr>'
             + "".join(rows) + "</table></div>"
-            + f"<p>Retry the gaps a crawl can close (failed, not tried, filtered):</p><p><code>{escape(retry_command)}"
-              "</code></p><p>A story gone (404/410) or moved to another Dawn property stays so; ids are shared with "
+            + "<p>Retry the gaps a crawl can close (failed, not tried, filtered):</p>"
+              f'<p><code id="retry-command">{escape(retry_command)}</code></p>'
+              "<p>A story gone (404/410) or moved to another Dawn property stays so; ids are shared with "
               "Dawn's other properties, so a gap in the id sequence alone is no missing story.</p>")
 
 

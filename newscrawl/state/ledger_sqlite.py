@@ -90,8 +90,8 @@ class SqliteLedger:
                 "INSERT INTO ledger (article_id, claimed_day, first_known) VALUES (?, ?, ?) ON CONFLICT(article_id)"
                 " DO UPDATE SET claimed_day = COALESCE(ledger.claimed_day, excluded.claimed_day)",
                 [(article_id, day, now) for article_id, day in links])
-            self.db.executemany("INSERT OR IGNORE INTO ledger_sources (article_id, source, first_seen) VALUES (?, ?, ?)",
-                                [(article_id, source, now) for article_id, _ in links])
+            self.db.executemany("INSERT OR IGNORE INTO ledger_sources (article_id, source, first_seen)"
+                                " VALUES (?, ?, ?)", [(article_id, source, now) for article_id, _ in links])
             if filtered:
                 self._set_outcomes([(article_id, FILTERED, "listed_outside_range", None, None, 0)
                                     for article_id, _ in links])
@@ -121,7 +121,8 @@ class SqliteLedger:
     # ---- reading (the report, the summary) ---------------------------------------------------------
     def ledger_entries(self) -> list[LedgerEntry]:
         sources: dict[int, dict] = {}
-        for article_id, source, first_seen in self.db.execute("SELECT article_id, source, first_seen FROM ledger_sources"):
+        rows = self.db.execute("SELECT article_id, source, first_seen FROM ledger_sources")
+        for article_id, source, first_seen in rows:
             sources.setdefault(article_id, {})[source] = first_seen
         return [LedgerEntry(*row, sources=sources.get(row[0], {})) for row in self.db.execute(
             "SELECT article_id, claimed_day, published_day, outcome, reason, detail, version, first_known FROM ledger")]

@@ -96,7 +96,8 @@ class RedisLedger:
         return _entry(article_id, row) if row else None
 
     def archive_pages(self) -> list[ArchivePage]:
-        pages = [ArchivePage(url.decode(), **json.loads(value)) for url, value in self.server.hgetall(ARCHIVE_PAGES).items()]
+        pages = [ArchivePage(url.decode(), **json.loads(value))
+                 for url, value in self.server.hgetall(ARCHIVE_PAGES).items()]
         return sorted(pages, key=lambda page: (page.day, page.url))
 
 
