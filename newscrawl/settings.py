@@ -187,6 +187,9 @@ DOWNLOADER_MIDDLEWARES = {
     # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
     # the way in, so it sees every failed attempt, retries included (see newscrawl/downloader/host_health.py)
     "newscrawl.downloader.host_health.HostHealthMiddleware": 580,
+    # an article page redirected to another host (another Dawn property) is "moved" in the ledger; it sees the
+    # redirect before RedirectMiddleware (600) follows it and the offsite filter drops it (newscrawl/state/ledger.py)
+    "newscrawl.state.ledger.MovedPages": 650,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s

@@ -102,3 +102,25 @@ def test_a_crawl_killed_half_way_and_resumed_loses_no_outcome(tmp_path, site_art
     assert {i for i, e in ledger.items() if e.outcome == "not_found"} == set(ledger) - site_articles
     for article_id, entry in half.items():  # what the killed crawl recorded is still there
         assert article_id in ledger and set(entry.sources) <= set(ledger[article_id].sources)
+
+
+def test_a_story_redirected_to_another_property_is_moved_not_missing(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "robots.txt").write_text("User-agent: *\n")
+    (site / "listing.html").write_text('<html><body><a href="https://www.dawn.com/news/1918062/a">a</a>'
+                                       '<a href="/news/1918063/b">b</a></body></html>')
+    (site / "empty.html").write_text("")
+    entries = [("https://www.dawn.com/robots.txt", "robots.txt", 200, {"Content-Type": "text/plain"}),
+               ("https://www.dawn.com/latest-news", "listing.html", 200, {"Content-Type": "text/html"}),
+               ("https://www.dawn.com/news/1918062/a", "empty.html", 301,
+                {"Content-Type": "text/html", "Location": "https://herald.dawn.com/news/1918062"}),
+               ("https://www.dawn.com/news/1918063/b", "empty.html", 302,
+                {"Content-Type": "text/html", "Location": "https://images.dawn.com/news/1918063/b"})]
+    (site / "manifest.jsonl").write_text("".join(json.dumps({"url": u, "file": f, "status": s, "headers": h}) + "\n"
+                                                 for u, f, s, h in entries))
+    result = run_crawl(tmp_path / "out", mirror=site,
+                       settings={"NEWSCRAWL_FEEDS": "", "NEWSCRAWL_LISTINGS": "https://www.dawn.com/latest-news"})
+    ledger = ledger_of(result.output_dir)
+    assert {i: (e.outcome, e.reason) for i, e in ledger.items()} == {
+        1918062: ("moved", "herald.dawn.com"), 1918063: ("moved", "images.dawn.com")}
