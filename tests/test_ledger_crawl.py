@@ -124,3 +124,34 @@ def test_a_story_redirected_to_another_property_is_moved_not_missing(tmp_path):
     ledger = ledger_of(result.output_dir)
     assert {i: (e.outcome, e.reason) for i, e in ledger.items()} == {
         1918062: ("moved", "herald.dawn.com"), 1918063: ("moved", "images.dawn.com")}
+
+
+def test_two_workers_keep_one_ledger_in_redis(tmp_path, site_articles):
+    """Distributed mode (NEWSCRAWL_REDIS_URL, a real redis-server): two workers crawl the offline site; the ledger
+    in Redis has what one process's has, and newscrawl-report reads it."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.chromium import in_ci
+    from tests.conftest import ROOT
+    from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
+
+    if not os.access(REDIS_SERVER, os.X_OK):
+        if in_ci():
+            pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")
+        pytest.skip("needs Debian's redis-server")
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        workers = Workers(server.url, tmp_path / "out", {"NEWSCRAWL_MIRROR": SITE}, 2).start_all()
+        assert workers.wait(timeout=240), "the workers did not finish in time"
+        report = subprocess.run([sys.executable, "-m", "newscrawl.commands.report", "--json", "-s",
+                                 f"NEWSCRAWL_REDIS_URL={server.url}", "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        server.stop()
+    assert report.returncode == 0, report.stderr
+    articles = json.loads(report.stdout)["articles"]
+    assert articles["written"] == len(site_articles) == 37
+    assert articles["by_outcome"].get("not_tried", 0) == 0
+    assert articles["known"] == articles["written"] + articles["missing"]["not_found"] >= len(listed_ids(SITE))
