@@ -148,3 +148,24 @@ def test_a_day_is_incomplete_when_its_archive_failed_or_an_id_is_left_to_fetch(s
         "1 article(s) failed (retries exhausted)"]
     assert figures["articles"]["known"] == 5 and figures["articles"]["undated"] == 0  # id 6 has no day in range
     assert completeness(store.ledger_entries(), [], [])["articles"]["undated"] == 1
+
+
+def box(article_id: int, label: str, stamp: str) -> str:
+    return (f"<article class='story'><h2 class='story__title'><a class='story__link' "
+            f"href='https://www.dawn.com/news/{article_id}/x'>Story {article_id}</a></h2><span class='story__time'>"
+            f"<span class='timestamp--label'>{label}</span> <span class='timestamp--time' title='{stamp}'>"
+            f"<span class='timestamp__calendar'>x</span></span></span></article>")
+
+
+def test_a_listings_published_time_is_the_day_it_claims_in_pakistan_time():
+    from parsel import Selector
+
+    from newscrawl.extraction import listing_links
+
+    html = ("<html><body>" + box(1918001, "Published", "2025-06-19T02:00:00+05:00")
+            + box(1918002, "Updated", "2025-06-19T10:00:00+05:00") + "<a href='/news/1918003'>no box</a></body></html>")
+    links = {link.article_id: link for link in listing_links(Selector(html), "https://www.dawn.com/latest-news")}
+    # 02:00 in Karachi on the 19th is 21:00 UTC on the 18th: the day is Karachi's, as Dawn's archives date it
+    assert (links[1918001].listed_day, links[1918001].published) == (date(2025, 6, 19), None)
+    assert links[1918002].listed_day is None and links[1918002].modified == "2025-06-19T10:00:00+05:00"
+    assert links[1918003].listed_day is None

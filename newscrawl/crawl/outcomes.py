@@ -56,12 +56,14 @@ def announce_urls(crawler, urls: list[str], source: str) -> None:
 def announce_links(crawler, request, links: list, in_range) -> list:
     """Tell the ledger of the article links (newscrawl.extraction.discovery.ArticleLink) read on a page, those
     outside the crawl's date range (`in_range(day)` False) as filtered; a date archive page as crawled. Returns
-    the links in range. A link's claimed day is its feed or sitemap date, else the archive page's day."""
+    the links in range. A link's claimed day is its feed or sitemap date, else the day its story box shows, else
+    the archive page's day."""
     announce_page(crawler, request, CRAWLED, None)
     day, source = request.meta.get(ARCHIVE_DAY), source_of(request)
     inside = [link for link in links if in_range(link.published)]
     outside = [link for link in links if not in_range(link.published)]
-    announce_listed(crawler, [(link.article_id, _iso(link.published) or day) for link in inside], source)
+    announce_listed(crawler, [(link.article_id, _iso(link.published or link.listed_day) or day) for link in inside],
+                    source)
     announce_listed(crawler, [(link.article_id, _iso(link.published)) for link in outside], source, filtered=True)
     return inside
 
