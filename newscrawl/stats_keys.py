@@ -39,6 +39,11 @@ BUDGET_SHARED_PAUSES = "newscrawl/budget/shared_pauses"  # Retry-After pauses th
 # ---- the state store's spider middleware (newscrawl/state/incremental.py) ----------------------------------------------
 INCREMENTAL = "newscrawl/incremental"  # /skipped_known, /unseen, /article_requests, /marked_missing, /<reason>
 
+# ---- the ledger (newscrawl/state/ledger.py) -----------------------------------------------------------------------
+# /<outcome>: article ids whose outcome this crawl recorded (not_found, moved, failed, dropped, filtered); written
+# ones are counted under WRITTEN
+LEDGER_OUTCOMES = "newscrawl/ledger"
+
 # ---- the item pipelines, in ITEM_PIPELINES order ---------------------------------------------------------------
 # strip-sidebar (pipelines/strip_sidebar.py, docs/SIDEBAR.md): Articles and blocks stripped, quoting blocks kept
 SIDEBAR_STRIPPED_ARTICLES = "newscrawl/sidebar_stripped/articles"

@@ -4,7 +4,7 @@ newscrawl.extraction; validation, sidebar stripping, deduplication and writing l
 Arguments (all optional; read and checked by newscrawl/crawl/arguments.py; see README "Spider arguments"):
   -a since=YYYY-MM-DD -a until=YYYY-MM-DD  crawl the date archives of those days, and keep only sitemap/RSS
                                            entries and Articles published in that range
-  -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
+  -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link (-a ids=FROM-TO: each id)
   -a refresh=1                             re-download articles the state store already holds (see
                                            newscrawl/state/incremental.py); only changed ones are emitted again
   -a from_archive=1                        re-extract: every article captured in NEWSCRAWL_REPLAY, no discovery
@@ -60,7 +60,7 @@ class DawnSpider(scrapy.Spider):
         self.from_archive = self.arguments.from_archive
         # re-extraction downloads (from the archive) what the store holds, and emits only what changed
         self.refresh = self.arguments.refresh or self.from_archive
-        self.explicit_urls = list(self.arguments.urls)
+        self.explicit_urls = list(self.arguments.urls) + self.arguments.swept_urls()  # -a ids: polite, one by one
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -85,7 +85,8 @@ class DawnSpider(scrapy.Spider):
             # a list of any length (a url_file, an archive): handed to the scheduler as it has room (Scrapy's lazy
             # start), or every request would wait in memory at once
             urls = self.archive_article_urls() if self.from_archive else self.explicit_urls
-            announce_urls(self.crawler, urls, "warc" if self.from_archive else "urls")  # the ledger's sources
+            for source, given in [("warc", urls)] if self.from_archive else self.arguments.given_sources():
+                announce_urls(self.crawler, given, source)  # the ledger's sources
             for url in urls:
                 if self.crawler.engine.needs_backout():
                     await self.crawler.signals.wait_for(signals.scheduler_empty)

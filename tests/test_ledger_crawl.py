@@ -155,3 +155,24 @@ def test_two_workers_keep_one_ledger_in_redis(tmp_path, site_articles):
     assert articles["written"] == len(site_articles) == 37
     assert articles["by_outcome"].get("not_tried", 0) == 0
     assert articles["known"] == articles["written"] + articles["missing"]["not_found"] >= len(listed_ids(SITE))
+
+
+def test_an_id_sweep_asks_each_id_and_counts_what_it_was(tmp_path):
+    result = run_crawl(tmp_path / "out", "-a", "ids=1918060-1918070", settings={"NEWSCRAWL_RENDER": 0})
+    assert result.returncode == 0, result.log[-3000:]
+    ledger = ledger_of(result.output_dir)
+    on_disk = {int(p.stem) for p in (SITE / "news").glob("*.html")}  # the site's article pages, by file name
+    assert sorted(ledger) == list(range(1918060, 1918071)) and all("ids" in e.sources for e in ledger.values())
+    assert {i for i, e in ledger.items() if e.outcome == "written"} == on_disk & set(range(1918060, 1918071))
+    assert {i for i, e in ledger.items() if e.outcome == "not_found"} == set(range(1918060, 1918071)) - on_disk
+    assert result.stats["newscrawl/ledger/not_found"] == len(set(range(1918060, 1918071)) - on_disk) == 6
+    assert result.stats["newscrawl/written/Article"] == 5
+
+
+@pytest.mark.parametrize("value, message", [("1918070-1918060", "FROM must not be above TO"), ("12", "FROM-TO"),
+                                            ("0-5", "between 1 and"), ("1-200000", "at most 100,000")])
+def test_a_bad_id_range_is_one_line(value, message):
+    from newscrawl.crawl.arguments import BadArgument, parse_arguments
+
+    with pytest.raises(BadArgument, match=message):
+        parse_arguments({"ids": value}, today=None)

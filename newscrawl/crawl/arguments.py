@@ -11,9 +11,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newscrawl.urls import SITE_HOST, SITE_ROOT
+from newscrawl.urls import ARTICLE_ID_RANGE, SITE_HOST, SITE_ROOT, canonical_article_url
 
-KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive")
+KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive", "ids")
+# -a ids=FROM-TO asks for every id of a range; a longer sweep is split by the user (at the polite 2 s a request,
+# 100,000 ids are 2.3 days)
+MAX_SWEEP_IDS = 100_000
 # Passed to every spider by the tools that start it (scrapyd's job id): not the user's to get wrong.
 PASSED_BY_TOOLS = ("_job",)
 _YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -30,6 +33,14 @@ class CrawlArguments:
     urls: tuple[str, ...] = ()
     refresh: bool = False
     from_archive: bool = False  # re-extract every article of NEWSCRAWL_REPLAY (docs/ARCHIVES.md)
+    ids: range = range(0)  # -a ids=FROM-TO: every article id of the range, asked (docs/STATE.md "The ledger")
+
+    def swept_urls(self) -> list[str]:
+        return [canonical_article_url(article_id) for article_id in self.ids]
+
+    def given_sources(self) -> list[tuple[str, list[str]]]:
+        """The pages given to the crawl, by the ledger's source name: -a urls / url_file, -a ids."""
+        return [("urls", list(self.urls)), ("ids", self.swept_urls())]
 
     @property
     def dated(self) -> bool:
@@ -75,6 +86,19 @@ def read_urls(urls: str | None, url_file: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(listed))
 
 
+def parse_ids(value: str) -> range:
+    """-a ids=FROM-TO (inclusive): an id range, within ARTICLE_ID_RANGE and at most MAX_SWEEP_IDS long."""
+    first, dash, last = value.strip().partition("-")
+    if not (dash and first.strip().isdigit() and last.strip().isdigit()):
+        raise BadArgument(f"-a ids={value!r}: expected FROM-TO, two article ids, e.g. ids=1918000-1918100")
+    ids = range(int(first), int(last) + 1)
+    if not ids or ids.start not in ARTICLE_ID_RANGE or ids[-1] not in ARTICLE_ID_RANGE:
+        raise BadArgument(f"-a ids={value!r}: FROM must not be above TO, both between 1 and {ARTICLE_ID_RANGE[-1]:,}")
+    if len(ids) > MAX_SWEEP_IDS:
+        raise BadArgument(f"-a ids={value!r}: {len(ids):,} ids; at most {MAX_SWEEP_IDS:,} per crawl (split the range)")
+    return ids
+
+
 def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     """All the spider's arguments, or BadArgument for the first that cannot be used. `today`: the default
     end of a `since` range (Dawn's today, newscrawl.clock.dawn_today)."""
@@ -92,4 +116,5 @@ def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     urls = read_urls(raw.get("urls"), raw.get("url_file"))
     refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
     from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
-    return CrawlArguments(since, until, urls, refresh, from_archive)
+    ids = parse_ids(raw["ids"]) if raw.get("ids") else range(0)
+    return CrawlArguments(since, until, urls, refresh, from_archive, ids)

@@ -19,6 +19,7 @@ from newscrawl.state.completeness import completeness
 from newscrawl.state.sqlite import state_for
 from newscrawl.stats_keys import (
     COMPLETENESS,
+    LEDGER_OUTCOMES,
     DROPPED,
     ERRORS_LOGGED,
     FEED_AGREEMENT,
@@ -43,6 +44,7 @@ def summarise(stats: dict) -> dict:
         "pages_fetched": stats.get(RESPONSES, 0),
         "pages_rendered": stats.get(f"{RENDER}/pages", 0),
         "items_written": under(stats, WRITTEN),
+        "article_outcomes": under(stats, LEDGER_OUTCOMES),
         "items_dropped": under(stats, DROPPED),
         "pages_skipped": under(stats, SKIPPED),
         "entries_skipped": under(stats, SKIPPED_ENTRIES),
@@ -99,7 +101,8 @@ class CrawlSummary:
             summary = summarise(stats)
             lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats[WALL_SECONDS]} s",
                      f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
-            for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
+            for title, key in (("items written", "items_written"), ("articles not written", "article_outcomes"),
+                               ("items dropped", "items_dropped"),
                                ("pages skipped", "pages_skipped"), ("entries skipped", "entries_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")

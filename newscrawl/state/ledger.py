@@ -16,6 +16,7 @@ from newscrawl.crawl.outcomes import (ARCHIVE_PAGE, ARTICLE_OUTCOME, ARTICLES_LI
 from newscrawl.items import Article
 from newscrawl.state.records import EMITTED
 from newscrawl.state.sqlite import state_for
+from newscrawl.stats_keys import LEDGER_OUTCOMES
 from newscrawl.urls import SITE_HOST
 
 
@@ -40,6 +41,7 @@ class LedgerRecorder:
 
     def article_outcome(self, article_id, outcome, reason, detail, published_at):
         self.state.record_outcome(article_id, outcome, reason, detail, published_at)
+        self.crawler.stats.inc_value(f"{LEDGER_OUTCOMES}/{outcome}")
 
     def archive_page(self, url, day, outcome, reason):
         self.state.note_archive_page(url, day, outcome, reason)
@@ -55,6 +57,7 @@ class LedgerRecorder:
         reason = getattr(exception, "reason", None) or type(exception).__name__
         outcome = FILTERED if isinstance(exception, NotAsked) else DROPPED
         self.state.record_outcome(item.article_id, outcome, reason, str(exception)[:300], item.published_at)
+        self.crawler.stats.inc_value(f"{LEDGER_OUTCOMES}/{outcome}")
 
 
 class MovedPages:
