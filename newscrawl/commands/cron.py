@@ -20,8 +20,8 @@ from pathlib import Path
 from newscrawl.clock import utc_now
 from newscrawl.distributed.mode import worker_file
 from newscrawl.state.lock import LOCKS_HELD_ENV, Locked, take_locks
-from newscrawl.stats_keys import (COMPLETENESS, COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEMENT, FINISH_REASON, HTTP_STATUS,
-                                  REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
+from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEMENT, FINISH_REASON, HTTP_STATUS,
+                                  COMPLETENESS, REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
                                   under)
 from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
     BLOCKED,

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from datetime import datetime
@@ -35,6 +36,8 @@ from newscrawl.stats_keys import (
     WRITTEN,
     under,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def summarise(stats: dict) -> dict:
@@ -81,9 +84,12 @@ class CrawlSummary:
         if arguments is None or not arguments.dated or state is None:
             return None
         archive_paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
-        figures = completeness(state.ledger_entries(), state.archive_pages(), archive_paths, arguments.since,
-                               arguments.until)
-        return figures["days"]
+        try:
+            entries, pages = state.ledger_entries(), state.archive_pages()
+        except Exception as exc:  # noqa: BLE001 - a store gone at the end (Redis down) must not cost last_crawl.json
+            logger.error("Completeness per day not computed: the ledger could not be read (%s)", exc)
+            return None
+        return completeness(entries, pages, archive_paths, arguments.since, arguments.until)["days"]
 
     def spider_closed(self, spider, reason):
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
