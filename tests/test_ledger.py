@@ -4,6 +4,7 @@ completeness of a day (newscrawl/state/completeness.py)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date
 
@@ -24,6 +25,14 @@ def clock():
     return lambda: f"2026-12-05T10:{(tick := next(ticks)) // 60:02d}:{tick % 60:02d}+00:00"
 
 
+def require_redis() -> None:
+    """Skip without Debian's redis-server, but never under CI (as tests/chromium.py does for Chromium)."""
+    if not os.access(REDIS_SERVER, os.X_OK):
+        if in_ci():
+            pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")
+        pytest.skip("needs Debian's redis-server")
+
+
 @pytest.fixture(params=["sqlite", "redis"])
 def store(request, tmp_path):
     if request.param == "sqlite":
@@ -31,12 +40,7 @@ def store(request, tmp_path):
         yield store
         store.close()
         return
-    import os
-
-    if not os.access(REDIS_SERVER, os.X_OK):
-        if in_ci():
-            pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")
-        pytest.skip("needs Debian's redis-server")
+    require_redis()
     from newscrawl.distributed.mode import FrontierKeys
     from newscrawl.state.redis import RedisStateStore
 

@@ -129,18 +129,14 @@ def test_a_story_redirected_to_another_property_is_moved_not_missing(tmp_path):
 def test_two_workers_keep_one_ledger_in_redis(tmp_path, site_articles):
     """Distributed mode (NEWSCRAWL_REDIS_URL, a real redis-server): two workers crawl the offline site; the ledger
     in Redis has what one process's has, and newscrawl-report reads it."""
-    import os
     import subprocess
     import sys
 
-    from tests.chromium import in_ci
     from tests.conftest import ROOT
-    from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
+    from tests.distributed_run import RedisServer, Workers
+    from tests.test_ledger import require_redis
 
-    if not os.access(REDIS_SERVER, os.X_OK):
-        if in_ci():
-            pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")
-        pytest.skip("needs Debian's redis-server")
+    require_redis()
     server = RedisServer(tmp_path / "redis").start()
     try:
         workers = Workers(server.url, tmp_path / "out", {"NEWSCRAWL_MIRROR": SITE}, 2).start_all()
