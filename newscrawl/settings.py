@@ -197,6 +197,9 @@ DOWNLOADER_MIDDLEWARES = {
     # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
     # the way in, so it sees every failed attempt, retries included (see newscrawl/downloader/host_health.py)
     "newscrawl.downloader.host_health.HostHealthMiddleware": 580,
+    # an article page redirected to another host (another Dawn property) is "moved" in the ledger; it sees the
+    # redirect before RedirectMiddleware (600) follows it and the offsite filter drops it (newscrawl/state/ledger.py)
+    "newscrawl.state.ledger.MovedPages": 650,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -228,6 +231,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # the lock newscrawl-cron takes, taken by a plain `scrapy crawl` too: one crawl per output dir and state store
     "newscrawl.state.lock.CrawlLock": 0,
+    # the ledger: every article id learned of and its outcome, into the state store (newscrawl/state/ledger.py)
+    "newscrawl.state.ledger.LedgerRecorder": 10,
     "newscrawl.monitoring.agreement.FeedAgreement": 440,  # feed/page body agreement; before spidermon, whose drift check reads it
     # drift monitors; before CrawlSummary, so that newscrawl/unhealthy is in last_crawl.json
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,

@@ -51,6 +51,11 @@ BUDGET_SHARED_PAUSES = "newscrawl/budget/shared_pauses"  # Retry-After pauses th
 # ---- the state store's spider middleware (newscrawl/state/incremental.py) ----------------------------------------------
 INCREMENTAL = "newscrawl/incremental"  # /skipped_known, /unseen, /article_requests, /marked_missing, /<reason>
 
+# ---- the ledger (newscrawl/state/ledger.py) -----------------------------------------------------------------------
+# /<outcome>: article ids whose outcome this crawl recorded (not_found, moved, failed, dropped, filtered); written
+# ones are counted under WRITTEN
+LEDGER_OUTCOMES = "newscrawl/ledger"
+
 # ---- the item pipelines, in ITEM_PIPELINES order ---------------------------------------------------------------
 # strip-sidebar (pipelines/strip_sidebar.py, docs/SIDEBAR.md): Articles and blocks stripped, quoting blocks kept
 SIDEBAR_STRIPPED_ARTICLES = "newscrawl/sidebar_stripped/articles"
@@ -75,6 +80,9 @@ UNHEALTHY = "newscrawl/unhealthy"  # True when a drift alarm fired; read by summ
 DRIFT = "newscrawl/drift"  # /<field, generic_extractions, story_not_found or feed_agreement>: the share that crossed its threshold
 WALL_SECONDS = "newscrawl/wall_seconds"  # written into last_crawl.json only
 STORY_NOT_FOUND_SHARE = "newscrawl/story/not_found_share"  # STORY_NOT_FOUND per article page; last_crawl.json, cron
+# a dated crawl's days from the ledger, each {day, known, written, moved, missing, complete, incomplete_because}
+# (newscrawl/state/completeness.py); written into last_crawl.json only, read by cron
+COMPLETENESS = "newscrawl/completeness"
 
 # ---- Scrapy's own keys this project reads ------------------------------------------------------------------------
 FINISH_REASON = "finish_reason"

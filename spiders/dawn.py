@@ -1,14 +1,7 @@
 """The `dawn` spider: discovery, following links and choosing the parser. Extraction lives in
-newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/.
-
-Arguments (all optional; read and checked by newscrawl/crawl/arguments.py; see README "Spider arguments"):
-  -a since=YYYY-MM-DD -a until=YYYY-MM-DD  crawl the date archives of those days, and keep only sitemap/RSS
-                                           entries and Articles published in that range
-  -a urls=U1,U2,...  /  -a url_file=PATH   crawl exactly these pages; follow no link
-  -a refresh=1                             re-download articles the state store already holds (see
-                                           newscrawl/state/incremental.py); only changed ones are emitted again
-  -a from_archive=1                        re-extract: every article captured in NEWSCRAWL_REPLAY, no discovery
-                                           (implies refresh: only changed articles are emitted, as new versions)
+newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/. Its arguments
+(since, until, urls, url_file, ids, refresh, from_archive) are read and checked by newscrawl/crawl/arguments.py
+and listed in README "Spider arguments".
 """
 
 from __future__ import annotations
@@ -23,7 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
-from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries
+from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries, sidebar_links
 from newscrawl.archive.replay import load_archive
 from newscrawl.distributed.seeding import seed
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
@@ -35,9 +28,10 @@ from newscrawl.items import EditorialTeaser
 from newscrawl.downloader.host_health import CrawlStopped
 from newscrawl.crawl.render_policy import RENDER_FAILED_META, RenderPolicy
 from newscrawl.crawl.responses import release_tree
+from newscrawl.crawl.outcomes import ARCHIVE_DAY, announce_links, announce_urls, count_skipped_page
 from newscrawl.crawl.seen import seen_for
 from newscrawl.crawl.sitemaps import SITEMAP_DEPTH, SitemapChildren, sitemap_response
-from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
+from newscrawl.stats_keys import DISCOVERED_LINKS
 from newscrawl.downloader.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, request_url
 
@@ -79,7 +73,10 @@ class DawnSpider(scrapy.Spider):
     def start_entries(self):
         """Every start request, in the same order for every worker given the same arguments and files."""
         if self.from_archive or self.arguments.explicit:
-            for url in self.archive_article_urls() if self.from_archive else self.arguments.explicit_urls():
+            given = (("warc", url) for url in self.archive_article_urls()) if self.from_archive \
+                else self.arguments.explicit_sources()
+            for source, url in given:
+                announce_urls(self.crawler, [url], source)  # the ledger's sources
                 yield self._request(url, follow=False)
             return
         settings = self.crawler.settings
@@ -88,8 +85,8 @@ class DawnSpider(scrapy.Spider):
             entry_points += settings.getlist("NEWSCRAWL_LISTINGS")
         for url in entry_points:
             yield self._request(url, follow=True)
-        for url in self.archive_urls():
-            yield self._request(url, follow=True)
+        for url in self.archive_urls():  # each ends with its day, YYYY-MM-DD
+            yield self._request(url, follow=True, meta={ARCHIVE_DAY: url[-10:]})
 
     def archive_article_urls(self) -> list[str]:
         """-a from_archive: one URL per article id captured in the replayed WARC files."""
@@ -139,7 +136,7 @@ class DawnSpider(scrapy.Spider):
         try:
             return list(self._route(response, follow, skipped))
         except Exception as exc:  # noqa: BLE001 - a parser bug or hostile page must not pass silently
-            count_parser_error(self.crawler, response.url, type(exc).__name__, f"{type(exc).__name__}: {exc}", exc)
+            count_parser_error(self.crawler, response.request, type(exc).__name__, f"{type(exc).__name__}: {exc}", exc)
             return []
         finally:
             count_skipped_entries(self.crawler, skipped)
@@ -150,7 +147,8 @@ class DawnSpider(scrapy.Spider):
                                                  self.render_policy.rendered(response))
         count_skipped_entries(self.crawler, reading.skipped)
         if reading.error is not None:
-            count_parser_error(self.crawler, response.url, reading.error_type, reading.error, reading.error_traceback)
+            count_parser_error(self.crawler, response.request, reading.error_type, reading.error,
+                               reading.error_traceback)
             return []
         return list(self._article_results(response, reading))
 
@@ -183,8 +181,7 @@ class DawnSpider(scrapy.Spider):
         elif kind == "feed":
             # the feed's copies of article bodies, for the feed/page agreement monitor (newscrawl/monitoring/agreement.py)
             self.crawler.signals.send_catch_log(FEED_BODIES_SEEN, bodies=feed_bodies(response.selector))
-            links = feed_links(response.selector, skipped)  # RSS 2.0 or Atom
-            yield from self._follow([link for link in links if self.in_range(link.published)], response, follow)
+            yield from self._follow(feed_links(response.selector, skipped), response, follow)  # RSS 2.0 or Atom
         else:
             yield from self.parse_listing(response, follow, skipped)
 
@@ -201,6 +198,8 @@ class DawnSpider(scrapy.Spider):
 
     def parse_article(self, response, reading: ArticleReading):
         yield from article_items(self.crawler, response.url, reading, response.meta.get(RENDER_FAILED_META))
+        # the sidebar's stories are articles too: followed, unless the crawl was given its pages (-a urls, archive)
+        yield from self._follow(sidebar_links(reading), response, not (self.arguments.explicit or self.from_archive))
 
     def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()
@@ -212,33 +211,35 @@ class DawnSpider(scrapy.Spider):
         locations = sitemap_index_locations(response.selector) if follow else []
         for url, depth in self.sitemap_children.to_follow(response, locations, skipped):
             yield self._request(url, follow=True, meta={SITEMAP_DEPTH: depth})
-        links = [link for link in sitemap_links(response.selector, skipped) if self.in_range(link.published)]
-        yield from self._follow(links, response, follow)
+        yield from self._follow(sitemap_links(response.selector, skipped), response, follow)
 
     def _follow(self, links, response, follow: bool):
         if not follow:
             return
+        # the links published in the crawl's range (undated ones too); the ledger learns of them all
+        links = announce_links(self.crawler, response.request, links, self.in_range)
         self.crawler.stats.inc_value(DISCOVERED_LINKS, len(links))
         for link in links:
             yield self._request(link.url, follow=False, modified=link.modified)
 
     # ---- what did not parse ----------------------------------------------------------------------
     def _skip(self, response, reason: str) -> None:
-        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
+        count_skipped_page(self.crawler, response.request, reason)
         self.logger.warning("Skipped %s (%s, HTTP %d, %s)", response.url, reason, response.status,
                             response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type")
 
     def on_error(self, failure):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         if failure.check(TruncatedPage):
-            return  # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
+            # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
+            return count_skipped_page(self.crawler, failure.request, "truncated", str(failure.value)[:300], True)
         if (plain := self.render_policy.plain_fallback(failure)) is not None:
             # the render failed: the page is read as its plain download gave it, marked (render_policy.py)
             return self.parse(plain, **plain.request.cb_kwargs)
         response = getattr(failure.value, "response", None)
         reason = (f"http_{response.status}" if response is not None
                   else "crawl_stopped" if failure.check(CrawlStopped) else type(failure.value).__name__)
-        self.crawler.stats.inc_value(f"{SKIPPED}/{reason}")
+        count_skipped_page(self.crawler, failure.request, reason, str(failure.value)[:300])
         # a missing page is routine (listings link to withdrawn stories), and so is a request dropped because the
         # crawl is stopping (newscrawl/downloader/host_health.py); a 5xx or network error is not
         routine = response is not None and response.status in (404, 410) or isinstance(failure.value, IgnoreRequest)

@@ -32,7 +32,9 @@ def spider() -> DawnSpider:
 def test_teasers_come_before_their_article(spider):
     items = list(spider.parse(response_for(1532195), follow=False))
     kinds = [type(item) for item in items]
-    assert kinds == [EditorialTeaser] * 6 + [Article]  # the strip-sidebar pipeline relies on this order
+    # the strip-sidebar pipeline relies on this order; then the sidebar's stories, followed (the ledger's "sidebar")
+    assert kinds == [EditorialTeaser] * 6 + [Article] + [Request] * 6
+    assert [r.url for r in items[7:]] == [f"https://www.dawn.com/news/{t.article_id}" for t in items[:6]]
 
 
 def test_one_page_object_per_response(spider, monkeypatch):

@@ -49,7 +49,7 @@ LAYERS = (
     {"crawl"},
     {"state"},
     {"monitoring"},
-    {"export"},
+    {"export", "report"},
     {"commands", "settings", "fixture_library"},
 )
 MAX_TOP_LEVEL_MODULES = 8

@@ -21,7 +21,7 @@ from newscrawl.clock import utc_now
 from newscrawl.distributed.mode import worker_file
 from newscrawl.state.lock import LOCKS_HELD_ENV, Locked, take_locks
 from newscrawl.stats_keys import (COVERAGE, DROPPED, ERRORS_LOGGED, FEED_AGREEMENT, FINISH_REASON, HTTP_STATUS,
-                                  REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
+                                  COMPLETENESS, REQUESTS, RESPONSES, STORY_NOT_FOUND, STORY_NOT_FOUND_SHARE, VERSIONING, WRITTEN,
                                   under)
 from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscrawl-cron's too)
     BLOCKED,
@@ -137,7 +137,16 @@ def run_record(args, start: str, stats: dict | None, code: int, verdicts: dict) 
         "story_not_found": {"pages": stats.get(STORY_NOT_FOUND, 0),
                             "share": stats.get(STORY_NOT_FOUND_SHARE)},
         "verdicts": verdicts,
+        # a dated crawl's days from the ledger: how many complete, and why the others are not (docs/REPORT.md)
+        "completeness": days_summary(stats.get(COMPLETENESS)),
     }
+
+
+def days_summary(days: list[dict] | None) -> dict | None:
+    if days is None:
+        return None
+    return {"days": len(days), "complete": sum(day["complete"] for day in days),
+            "incomplete": {day["day"]: day["incomplete_because"] for day in days if not day["complete"]}}
 
 
 def file_signature(path: Path) -> tuple | None:

@@ -12,9 +12,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newscrawl.urls import SITE_HOST, SITE_ROOT
+from newscrawl.urls import ARTICLE_ID_RANGE, SITE_HOST, SITE_ROOT, canonical_article_url
 
-KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive")
+KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive", "ids")
+# -a ids=FROM-TO asks for every id of a range; a longer sweep is split by the user (at the polite 2 s a request,
+# 100,000 ids are 2.3 days)
+MAX_SWEEP_IDS = 100_000
 # Passed to every spider by the tools that start it (scrapyd's job id): not the user's to get wrong.
 PASSED_BY_TOOLS = ("_job",)
 _YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -32,17 +35,26 @@ class CrawlArguments:
     refresh: bool = False
     from_archive: bool = False  # re-extract every article of NEWSCRAWL_REPLAY (docs/ARCHIVES.md)
     url_file: str | None = None
+    ids: range = range(0)  # -a ids=FROM-TO: every article id of the range, asked (docs/STATE.md "The ledger")
 
     @property
     def explicit(self) -> bool:
-        return bool(self.urls or self.url_file)
+        return bool(self.urls or self.url_file or self.ids)
+
+    def explicit_sources(self) -> Iterator[tuple[str, str]]:
+        """(the ledger's source name, URL) of every page given to the crawl: -a urls, then -a url_file's URLs
+        (source "urls"), then -a ids (source "ids"); streamed, so a list of any length is never held whole (a
+        repeat is the dupefilter's to drop)."""
+        for url in self.urls:
+            yield "urls", url
+        if self.url_file:
+            for url in file_urls(self.url_file):
+                yield "urls", url
+        for article_id in self.ids:
+            yield "ids", canonical_article_url(article_id)
 
     def explicit_urls(self) -> Iterator[str]:
-        """-a urls, then -a url_file's URLs, streamed: a list of any length is never held whole (a repeat is the
-        dupefilter's to drop)."""
-        yield from self.urls
-        if self.url_file:
-            yield from file_urls(self.url_file)
+        return (url for _, url in self.explicit_sources())
 
     @property
     def dated(self) -> bool:
@@ -100,6 +112,19 @@ def read_urls(urls: str | None, url_file: str | None) -> tuple[str, ...]:
     return listed
 
 
+def parse_ids(value: str) -> range:
+    """-a ids=FROM-TO (inclusive): an id range, within ARTICLE_ID_RANGE and at most MAX_SWEEP_IDS long."""
+    first, dash, last = value.strip().partition("-")
+    if not (dash and first.strip().isdigit() and last.strip().isdigit()):
+        raise BadArgument(f"-a ids={value!r}: expected FROM-TO, two article ids, e.g. ids=1918000-1918100")
+    ids = range(int(first), int(last) + 1)
+    if not ids or ids.start not in ARTICLE_ID_RANGE or ids[-1] not in ARTICLE_ID_RANGE:
+        raise BadArgument(f"-a ids={value!r}: FROM must not be above TO, both between 1 and {ARTICLE_ID_RANGE[-1]:,}")
+    if len(ids) > MAX_SWEEP_IDS:
+        raise BadArgument(f"-a ids={value!r}: {len(ids):,} ids; at most {MAX_SWEEP_IDS:,} per crawl (split the range)")
+    return ids
+
+
 def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     """All the spider's arguments, or BadArgument for the first that cannot be used. `today`: the default
     end of a `since` range (Dawn's today, newscrawl.clock.dawn_today)."""
@@ -117,4 +142,5 @@ def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     urls = read_urls(raw.get("urls"), raw.get("url_file"))
     refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
     from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
-    return CrawlArguments(since, until, urls, refresh, from_archive, raw.get("url_file") or None)
+    ids = parse_ids(raw["ids"]) if raw.get("ids") else range(0)
+    return CrawlArguments(since, until, urls, refresh, from_archive, raw.get("url_file") or None, ids)

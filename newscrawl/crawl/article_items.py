@@ -7,9 +7,12 @@ Kept out of the spider, which only routes; the counts are the ones the drift ala
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from newscrawl.clock import utc_now
 from newscrawl.items import Article, EditorialTeaser
+from newscrawl.crawl import outcomes
+from newscrawl.extraction.discovery import ArticleLink
 from newscrawl.crawl.seen import seen_for
 from newscrawl.stats_keys import (DROPPED, EXTRACTOR, LEFT_OUT_ARTICLES, LEFT_OUT_BLOCKS, PARSER_ERRORS,
                                   SKIPPED_ENTRIES, STORY_NOT_FOUND, STORY_PROVEN, TEASERS_ALREADY_EMITTED)
@@ -56,13 +59,28 @@ def article_items(crawler, url: str, reading, render_failed: str | None = None):
     yield Article(**fields, fetched_at=fetched_at, render_failed=render_failed)
 
 
-def count_parser_error(crawler, url: str, error_type: str, error: str, details=None) -> None:
+def sidebar_links(reading) -> list[ArticleLink]:
+    """The stories of the page's sidebar not yet emitted this crawl, as links dated by their teasers: the ledger's
+    "sidebar" source (docs/STATE.md); the spider follows them."""
+    return [ArticleLink(teaser["article_id"], teaser["url"], _date(teaser.get("date"))) for teaser in reading.teasers]
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def count_parser_error(crawler, request, error_type: str, error: str, details=None) -> None:
     """A parser that raised: the page's items and links are dropped together, counted under
-    newscrawl/dropped/parser_error (newscrawl-cron counts them as errors) and logged with the URL. `details` is
-    the exception, or the traceback text a worker process sent."""
+    newscrawl/dropped/parser_error (newscrawl-cron counts them as errors), told to the ledger and logged with the
+    URL. `details` is the exception, or the traceback text a worker process sent."""
     crawler.stats.inc_value(PARSER_ERROR_STAT)
     crawler.stats.inc_value(f"{PARSER_ERRORS}/{error_type}")
     error = error[:300]  # a hostile page can make a message of any length
+    outcomes.announce_page(crawler, request, outcomes.DROPPED, "parser_error", error)
+    url = request.url
     if isinstance(details, BaseException):
         logger.error("Dropped %s: its parser raised %s [parser_error]", url, error, exc_info=details)
     else:

@@ -21,8 +21,11 @@ def drop(stats, reason: str, item, detail: str, log_level: str = "WARNING",
          kind: type[DropItem] = DropItem) -> DropItem:
     """Count the drop as `newscrawl/dropped/<reason>` and return the DropItem to raise.
 
-    Scrapy logs the DropItem message (at `log_level`) with the item; the message names the URL.
+    Scrapy logs the DropItem message (at `log_level`) with the item; the message names the URL. The DropItem
+    carries the reason (`.reason`) to the ledger (newscrawl/state/ledger.py, which hears Scrapy's item_dropped).
     """
     stats.inc_value(f"{DROPPED}/{reason}")
     url = ItemAdapter(item).get("url") or ItemAdapter(item).get("first_seen_on")
-    return kind(f"{item_type(item)} {url}: {detail} [{reason}]", log_level=log_level)
+    exception = kind(f"{item_type(item)} {url}: {detail} [{reason}]", log_level=log_level)
+    exception.reason = reason
+    return exception

@@ -36,6 +36,7 @@ import re
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
+from newscrawl.crawl import outcomes
 from newscrawl.downloader.browser import RenderFailed
 from newscrawl.extraction import DawnArticlePage
 from newscrawl.extraction.body import is_clock
@@ -155,6 +156,7 @@ class RenderPolicy:
             self.stats.inc_value(DROP_STAT)
             logger.warning("Dropped %s: needs rendering (%s) and NEWSCRAWL_RENDER is off [needs_render]",
                            response.url, ", ".join(reasons))
+            outcomes.announce_page(self.crawler, response.request, outcomes.DROPPED, "needs_render", ", ".join(reasons))
             return None
         return response.request.replace(
             dont_filter=True,  # the same URL again, on purpose

@@ -28,6 +28,9 @@ class ArticleLink:
     # when discovery says the article last changed (ISO 8601 with offset): sitemap lastmod or publication date,
     # RSS pubDate, a listing's "Updated" time. The incremental crawl re-fetches a known article when it moves.
     modified: str | None = None
+    # the day a listing's story box shows as "Published" (the listing's word only: it makes the ledger's claimed day,
+    # never a date-range filter; the article page says when it was published)
+    listed_day: date | None = None
 
 
 def skip_reason(exc: Exception) -> str:
@@ -58,26 +61,31 @@ def _linked_article(href: str, page_url: str) -> tuple[int, str] | None:
 
 def listing_links(selector: Selector, page_url: str, skipped: Counter | None = None) -> list[ArticleLink]:
     """Every www.dawn.com article linked from a page (sidebars included), once per id, in page order, with the
-    time its story box shows as "Updated", if any."""
-    updated = _listing_updated_times(selector, page_url)
+    time its story box shows as "Updated", if any, and the day it shows as "Published", if any."""
+    updated, published = _listing_times(selector, page_url)
     links: dict[int, ArticleLink] = {}
     hrefs = selector.xpath("//a/@href").getall()
     for article_id, url in read_each(hrefs, lambda href: _linked_article(href, page_url), skipped):
         if article_id not in links:
-            links[article_id] = ArticleLink(article_id, url, modified=updated.get(article_id))
+            links[article_id] = ArticleLink(article_id, url, modified=updated.get(article_id),
+                                            listed_day=published.get(article_id))
     return list(links.values())
 
 
-def _listing_updated_times(selector: Selector, page_url: str) -> dict[int, str]:
-    """article id -> the "Updated" timestamp of its story box (the latest, when a page shows it twice). A box
-    that cannot be read is left out uncounted: its links are counted when the page's links are read."""
+def _listing_times(selector: Selector, page_url: str) -> tuple[dict[int, str], dict[int, date]]:
+    """article id -> the "Updated" timestamp of its story box (the latest, when a page shows it twice), and
+    article id -> the day of its "Published" timestamp (in the stamp's own offset, Pakistan time). A box that
+    cannot be read is left out uncounted: its links are counted when the page's links are read."""
     times: dict[int, str] = {}
+    published: dict[int, date] = {}
     stories = (el for el in selector.root.iter() if isinstance(el.tag, str) and is_story_element(el))
     for box in read_each(stories, lambda story: read_story_box(story, page_url), None):
         if box.time.updated and box.time.stamp:
             times[box.article_id] = max(filter(None, (times.get(box.article_id), box.time.stamp)),
                                         key=datetime.fromisoformat)
-    return times
+        elif box.time.stamp:
+            published.setdefault(box.article_id, datetime.fromisoformat(box.time.stamp).date())
+    return times, published
 
 
 def _rss_time(text: str | None) -> datetime | None:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from datetime import datetime
@@ -15,8 +16,12 @@ from scrapy import signals
 
 from newscrawl.distributed.mode import worker_file
 from newscrawl.monitoring.drift import parsed_articles, story_not_found_share
+from newscrawl.state.completeness import completeness
+from newscrawl.state.sqlite import state_for
 from newscrawl.stats_keys import (
     CRAWL_GIVEN_UP,
+    COMPLETENESS,
+    LEDGER_OUTCOMES,
     DROPPED,
     ERRORS_LOGGED,
     FEED_AGREEMENT,
@@ -35,6 +40,8 @@ from newscrawl.stats_keys import (
     under,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def summarise(stats: dict) -> dict:
     """The figures a person wants from a stats dict."""
@@ -43,6 +50,7 @@ def summarise(stats: dict) -> dict:
         "pages_fetched": stats.get(RESPONSES, 0),
         "pages_rendered": stats.get(f"{RENDER}/pages", 0),
         "items_written": under(stats, WRITTEN),
+        "article_outcomes": under(stats, LEDGER_OUTCOMES),
         "items_dropped": under(stats, DROPPED),
         "pages_skipped": under(stats, SKIPPED),
         "entries_skipped": under(stats, SKIPPED_ENTRIES),
@@ -77,10 +85,25 @@ class CrawlSummary:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    def days_completeness(self, spider) -> list[dict] | None:
+        """A dated crawl's days, each complete or not and why, from the ledger (newscrawl/state/completeness.py)."""
+        arguments, state = getattr(spider, "arguments", None), state_for(self.crawler)
+        if arguments is None or not arguments.dated or state is None:
+            return None
+        archive_paths = self.crawler.settings.getlist("NEWSCRAWL_ARCHIVES")
+        try:
+            entries, pages = state.ledger_entries(), state.archive_pages()
+        except Exception as exc:  # noqa: BLE001 - a store gone at the end (Redis down) must not cost last_crawl.json
+            logger.error("Completeness per day not computed: the ledger could not be read (%s)", exc)
+            return None
+        return completeness(entries, pages, archive_paths, arguments.since, arguments.until)["days"]
+
     def spider_closed(self, spider, reason):
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         stats.setdefault(FINISH_REASON, reason)
         stats[WALL_SECONDS] = round(time.monotonic() - self.started, 3)
+        if (days := self.days_completeness(spider)) is not None:
+            stats[COMPLETENESS] = days
         if (share := story_not_found_share(stats)) is not None:  # the layout alarm's figures, 0 included
             stats.setdefault(STORY_NOT_FOUND, 0)
             stats[STORY_NOT_FOUND_SHARE] = share
@@ -91,7 +114,8 @@ class CrawlSummary:
             summary = summarise(stats)
             lines = [f"newscrawl: crawl finished ({summary['finish_reason']}) in {stats[WALL_SECONDS]} s",
                      f"  pages fetched: {summary['pages_fetched']} ({summary['pages_rendered']} rendered in Chromium)"]
-            for title, key in (("items written", "items_written"), ("items dropped", "items_dropped"),
+            for title, key in (("items written", "items_written"), ("articles not written", "article_outcomes"),
+                               ("items dropped", "items_dropped"),
                                ("pages skipped", "pages_skipped"), ("entries skipped", "entries_skipped")):
                 figures = ", ".join(f"{k} {v}" for k, v in summary[key].items()) or "none"
                 lines.append(f"  {title}: {figures}")
@@ -110,8 +134,26 @@ class CrawlSummary:
                 lost = summary["requests_given_up"]
                 lines.append(f"  distributed crawl: {lost} requests given up{' (LOST)' if lost else ''}, start entries "
                              f"{'all queued' if summary['seeding_complete'] else 'NOT all queued (LOST)'}")
+            lines += completeness_lines(stats.get(COMPLETENESS))
             if stats.get(UNHEALTHY):
                 lines.append("  UNHEALTHY: extraction drift alarms fired (see the ERROR lines above)")
             lines.append(f"  output: {self.output_dir.resolve()}/ (articles.jsonl, editorial_teasers.jsonl)")
             lines.append(f"  stats:  {stats_path.resolve()}")
             print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+SHOWN_INCOMPLETE_DAYS = 10  # the summary names at most this many incomplete days (last_crawl.json has them all)
+
+
+def completeness_lines(days: list[dict] | None) -> list[str]:
+    if not days:
+        return []
+    incomplete = [day for day in days if not day["complete"]]
+    lines = [f"  completeness: {len(days) - len(incomplete)} of {len(days)} days complete"]
+    for day in incomplete[:SHOWN_INCOMPLETE_DAYS]:
+        missing = ", ".join(f"{k} {v}" for k, v in day["missing"].items()) or "none"
+        lines.append(f"    {day['day']} INCOMPLETE: {day['known']} known, {day['written']} written, missing: {missing};"
+                     f" {'; '.join(day['incomplete_because'])}")
+    if len(incomplete) > SHOWN_INCOMPLETE_DAYS:
+        lines.append(f"    ... and {len(incomplete) - SHOWN_INCOMPLETE_DAYS} more incomplete days (last_crawl.json)")
+    return lines

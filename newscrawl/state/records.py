@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from newscrawl.crawl.outcomes import (  # noqa: F401 (the ledger's outcomes are part of the store's interface)
+    CRAWLED, DROPPED, FAILED, FILTERED, MOVED, NOT_FOUND, NOT_TRIED, OUTCOMES, WRITTEN)
 from newscrawl.extraction.text import parse_datetime
 from newscrawl.urls import is_article_id
 
 logger = logging.getLogger(__name__)
 
 EMITTED, MISSING, REJECTED = "emitted", "missing", "rejected"
+
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -47,6 +50,39 @@ class ArticleRecord:
     def known_change(self) -> datetime | None:
         """The latest change this store knows of: the page's own times, or what discovery showed at the last check."""
         return latest(self.published_at, self.updated_at, self.discovered_modified)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    article_id: int
+    claimed_day: str | None  # YYYY-MM-DD: the publication day the first dated source claimed
+    published_day: str | None  # YYYY-MM-DD: the day the article's own page says (once read)
+    outcome: str  # one of OUTCOMES
+    reason: str | None  # why (http_500, missing_body, published_outside_range, the host moved to, ...)
+    detail: str | None  # the last error's text, when there is one
+    version: int  # the highest version written (0: none)
+    first_known: str  # when an id was first learned of
+    sources: dict  # source name -> when it first listed the id
+
+    @property
+    def day(self) -> str | None:
+        """The publication day: the page's own when read, else what a source claimed."""
+        return self.published_day or self.claimed_day
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    url: str
+    day: str  # YYYY-MM-DD
+    outcome: str  # "crawled" or FAILED
+    reason: str | None
+    tried_at: str
+
+
+def published_day(published_at: str | None) -> str | None:
+    """The day of an ISO timestamp in its own offset (Pakistan time, as Dawn's archives date it), or None."""
+    stamp = parse_datetime(published_at) if published_at else None
+    return stamp.date().isoformat() if stamp is not None else None
 
 
 @dataclass(frozen=True)

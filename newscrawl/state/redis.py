@@ -23,6 +23,7 @@ from pathlib import Path
 from newscrawl.distributed.mode import STATE_PREFIX, FrontierKeys, redis_client, worker_alive, worker_name
 from newscrawl.clock import utc_now
 from newscrawl.state.records import EMITTED, ArticleRecord, StoreBase, TeaserRecord, parse_time
+from newscrawl.state.redis_ledger import RedisLedger
 
 ARTICLE_FIELDS = ("content_hash", "published_at", "updated_at")
 CLAIM = """
@@ -49,7 +50,7 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-class RedisStateStore(StoreBase):
+class RedisStateStore(RedisLedger, StoreBase):  # RedisLedger: the ledger (newscrawl/state/redis_ledger.py)
     def __init__(self, server, worker: str, keys: FrontierKeys, lease_seconds: float, now=utc_now):
         super().__init__()
         self.server, self.worker, self.frontier, self.lease_seconds, self.now = server, worker, keys, lease_seconds, now
@@ -182,6 +183,8 @@ class RedisStateStore(StoreBase):
         pipe.hset(key, mapping={**values, "status": EMITTED, "last_seen": now})
         pipe.hdel(key, "claim")
         pipe.sadd(f"{STATE_PREFIX}:emitted:{kind}", fields["article_id"])
+        if kind == "Article":
+            self._ledger_written(pipe, fields)  # the ledger says written with the line's record
         pipe.srem(self._pending_key(), key)
 
     def touch_article(self, article_id: int, discovered_modified: str | None = None) -> None:

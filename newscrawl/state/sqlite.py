@@ -3,7 +3,8 @@
 Per article: status ("emitted"; "missing" after a 404/410; "rejected" when the Validate pipeline dropped it),
 content hash, published and updated times, version, the latest change time discovery showed when the page was
 last checked, first and last seen (fetched) times. Per teaser: date and updated flag. Per output file: the
-byte offset up to which its lines are recorded here.
+byte offset up to which its lines are recorded here. And the ledger: every article id learned of from any
+source, with its outcome (newscrawl/state/ledger_sqlite.py).
 
 The JSON-lines writer records an item in the same transaction that moves its file's offset past the item's
 line, so "recorded" and "in the file" never disagree: a line written but not yet recorded when the crawl was
@@ -18,6 +19,7 @@ import sqlite3
 from pathlib import Path
 
 from newscrawl.clock import utc_now
+from newscrawl.state.ledger_sqlite import SqliteLedger, migrate
 from newscrawl.state.records import (  # noqa: F401 (the records are part of this module's interface)
     EMITTED, MISSING, REJECTED, ArticleRecord, StoreBase, TeaserRecord, latest, parse_time)
 
@@ -46,7 +48,7 @@ CREATE TABLE IF NOT EXISTS outputs (
 );
 """
 
-class StateStore(StoreBase):
+class StateStore(SqliteLedger, StoreBase):
     """The single-process store. newscrawl/state/redis.py has the same interface over Redis (distributed mode)."""
 
     records_in_batches = True  # the JSON-lines writer may record many lines in one transaction (record_items)
@@ -66,6 +68,7 @@ class StateStore(StoreBase):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            migrate(self._db)  # the ledger's tables (newscrawl/state/ledger_sqlite.py); older files gain them here
         return self._db
 
     def close(self) -> None:
@@ -150,6 +153,7 @@ class StateStore(StoreBase):
                 " last_seen = excluded.last_seen",
                 (fields["article_id"], fields.get("content_hash"), fields.get("published_at"), fields.get("updated_at"),
                  int(fields.get("version") or 1), discovered_modified, now, now))
+            self._ledger_written(fields)  # the ledger says written in the same transaction as the line's record
         elif kind == "EditorialTeaser":
             self.db.execute(
                 "INSERT INTO teasers (article_id, date, updated, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"

@@ -1,0 +1,83 @@
+"""The ledger's ears (extension `LedgerRecorder`, downloader middleware `MovedPages`): what the crawl tells (newscrawl/crawl/outcomes.py signals, Scrapy's
+item_dropped) goes into the state store's ledger (SQLite: newscrawl/state/ledger_sqlite.py; Redis:
+newscrawl/state/redis_ledger.py) as it happens. "written" is not told here: the JSON-lines writer's own
+transaction records it with the line (docs/STATE.md "The ledger").
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import signals
+
+from newscrawl.crawl.drops import NotAsked
+from newscrawl.crawl.outcomes import (ARCHIVE_PAGE, ARTICLE_OUTCOME, ARTICLES_LISTED, DROPPED, FILTERED, MOVED,
+                                      announce_page)
+from newscrawl.items import Article
+from newscrawl.state.records import EMITTED
+from newscrawl.state.sqlite import state_for
+from newscrawl.stats_keys import LEDGER_OUTCOMES
+from newscrawl.urls import SITE_HOST
+
+
+class LedgerRecorder:
+    def __init__(self, crawler, state):
+        self.crawler = crawler
+        self.state = state
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        recorder = cls(crawler, state_for(crawler))
+        if recorder.state is not None:
+            # bound methods of the extension, which Scrapy keeps (signal receivers are weak references)
+            crawler.signals.connect(recorder.listed, signal=ARTICLES_LISTED)
+            crawler.signals.connect(recorder.article_outcome, signal=ARTICLE_OUTCOME)
+            crawler.signals.connect(recorder.archive_page, signal=ARCHIVE_PAGE)
+            crawler.signals.connect(recorder.item_dropped, signal=signals.item_dropped)
+        return recorder
+
+    def listed(self, links, source, filtered):
+        self.state.note_listed(links, source, filtered)
+
+    def article_outcome(self, article_id, outcome, reason, detail, published_at):
+        self.state.record_outcome(article_id, outcome, reason, detail, published_at)
+        self.crawler.stats.inc_value(f"{LEDGER_OUTCOMES}/{outcome}")
+
+    def archive_page(self, url, day, outcome, reason):
+        self.state.note_archive_page(url, day, outcome, reason)
+
+    def item_dropped(self, item, response, exception):
+        """An Article dropped by a pipeline: dropped (the reason drop() named), or filtered (outside the date
+        range). One already written keeps "written" (a repeat, an unchanged copy): nothing to record."""
+        if not isinstance(item, Article) or item.article_id is None:
+            return
+        record = self.state.article(item.article_id)
+        if record is not None and record.status == EMITTED:
+            return
+        reason = getattr(exception, "reason", None) or type(exception).__name__
+        outcome = FILTERED if isinstance(exception, NotAsked) else DROPPED
+        self.state.record_outcome(item.article_id, outcome, reason, str(exception)[:300], item.published_at)
+        self.crawler.stats.inc_value(f"{LEDGER_OUTCOMES}/{outcome}")
+
+
+class MovedPages:
+    """Downloader middleware: a page answering a redirect to another host (herald.dawn.com, images.dawn.com: another
+    Dawn property) is "moved" there in the ledger. Scrapy's offsite filter drops the redirected request without an
+    errback, so this is the one place that sees it."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        if 300 <= response.status < 400 and (location := response.headers.get("Location")):
+            try:
+                host = urlsplit(urljoin(request.url, location.decode("latin-1"))).hostname
+            except ValueError:  # a Location that does not parse: RedirectMiddleware's business
+                return response
+            if host and host != SITE_HOST:
+                announce_page(self.crawler, request, MOVED, host, f"HTTP {response.status} to {host}")
+        return response
