@@ -45,6 +45,7 @@ from newscrawl.crawl.render_policy import RenderPolicy
 from newscrawl.crawl.responses import release_tree
 from newscrawl.crawl.seen import seen_for
 from newscrawl.stats_keys import DISCOVERED_LINKS, SKIPPED
+from newscrawl.downloader.redirects import SkippedRedirect
 from newscrawl.downloader.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, web_url_problem
 
@@ -231,6 +232,8 @@ class DawnSpider(scrapy.Spider):
         """Download errors and HTTP errors (404, 500, ...) end here: logged and counted, never fatal."""
         if failure.check(TruncatedPage):
             return  # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
+        if failure.check(SkippedRedirect):
+            return  # counted and logged as newscrawl/skipped/redirect_<reason> (newscrawl/downloader/redirects.py)
         response = getattr(failure.value, "response", None)
         reason = (f"http_{response.status}" if response is not None
                   else "crawl_stopped" if failure.check(CrawlStopped) else type(failure.value).__name__)

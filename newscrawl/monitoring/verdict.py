@@ -6,11 +6,12 @@ that fails, in the order of EXIT_CODES (docs/CRON.md documents each code).
 
 from __future__ import annotations
 
-from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
+from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, LOST, REQUESTS, UNHEALTHY, WRITTEN,
                          under)
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 UNREACHABLE, BLOCKED = 8, 9
+LOST_ARTICLES = 10
 # In order of precedence: the first that applies wins (a ban usually also looks like drift; the ban is the cause).
 EXIT_CODES = {
     OK: "the crawl finished and was healthy",
@@ -19,6 +20,8 @@ EXIT_CODES = {
     BLOCKED: "blocked: www.dawn.com answered 403 to every request (a ban); the crawl stopped early",
     ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
+    LOST_ARTICLES: "articles lost to hostile input: a redirect off the site, to a private address or in a loop, or "
+                   "text that cannot be written (stats newscrawl/lost/<reason>)",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
     LOCKED: "another crawl (newscrawl-cron or scrapy crawl) holds the lock; nothing was done",
@@ -50,6 +53,7 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "parser_errors": parser_errors,
         "bans": bans,
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
+        "lost": sum(under(stats, LOST).values()),
         "drift_ok": not stats.get(UNHEALTHY),
         "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
     }
@@ -59,6 +63,8 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         code = ENDED_EARLY
     elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
         code = ERRORS_OR_BANS
+    elif verdicts["lost"]:
+        code = LOST_ARTICLES
     elif not verdicts["drift_ok"]:
         code = DRIFT
     elif not verdicts["new_items_ok"]:
