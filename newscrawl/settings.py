@@ -161,12 +161,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
-# No cookies: Dawn's pages need none, and a host could make every later request carry whatever it set (3,000
-# Set-Cookie headers: a 155 KB Cookie header on every request). With COOKIES_ENABLED, they are bounded by
-# NEWSCRAWL_COOKIES_MAX (cookies kept per response) and NEWSCRAWL_COOKIE_HEADER_MAX_BYTES (newscrawl/downloader/cookies.py).
-COOKIES_ENABLED = False
-NEWSCRAWL_COOKIES_MAX = 50
-NEWSCRAWL_COOKIE_HEADER_MAX_BYTES = 8192
+# No cookies (Dawn needs none; 3,000 Set-Cookie made a 155 KB Cookie header); turned on, at most NEWSCRAWL_COOKIES_MAX
+# kept per response, and no Cookie header over NEWSCRAWL_COOKIE_HEADER_MAX_BYTES is sent (newscrawl/downloader/cookies.py).
+COOKIES_ENABLED, NEWSCRAWL_COOKIES_MAX, NEWSCRAWL_COOKIE_HEADER_MAX_BYTES = False, 50, 8192
 # 429 and 503 are retried (after the Retry-After pause); 403 from Cloudflare is not: retrying a ban deepens it.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -193,18 +190,12 @@ DOWNLOADER_MIDDLEWARES = {
     # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
     # the way in, so it sees every failed attempt, retries included (see newscrawl/downloader/host_health.py)
     "newscrawl.downloader.host_health.HostHealthMiddleware": 580,
-    # an HTML page's encoding in the HTML standard's order, the guess windows-1252 before a Central European code
-    # page; after HttpCompression (590) on the way back, before the truncation check (newscrawl/downloader/encoding.py)
+    # a page's encoding by the HTML standard's order; after HttpCompression (590), before truncation (encoding.py)
     "newscrawl.downloader.encoding.EncodingMiddleware": 588,
-    # every redirect judged in one place: same article followed past the dupefilter, off-site, private, loop and self
-    # redirects counted skips (newscrawl/downloader/redirects.py); in place of Scrapy's two, at their places
-    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "newscrawl.downloader.redirects.ArticleRedirectMiddleware": 600,
-    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "newscrawl.downloader.redirects.ArticleMetaRefreshMiddleware": 581,
-    # cookies (only with COOKIES_ENABLED): bounded, and no download of the Public Suffix List (newscrawl/downloader/cookies.py)
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
-    "newscrawl.downloader.cookies.BoundedCookiesMiddleware": 700,
+    # every redirect judged in one place, in place of Scrapy's two (redirects.py); cookies bounded, offline (cookies.py)
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None, "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.downloader.redirects.ArticleRedirectMiddleware": 600, "newscrawl.downloader.redirects.ArticleMetaRefreshMiddleware": 581,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None, "newscrawl.downloader.cookies.BoundedCookiesMiddleware": 700,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -224,9 +215,7 @@ REQUEST_FINGERPRINTER_CLASS = "newscrawl.crawl.fingerprint.ArticleRequestFingerp
 # the spider's output would wait on it after every second item (measured slower).
 CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
-    # before anything hashes, checks or writes a value: control characters, lone surrogates, invisible and
-    # over-long values (pipelines/sanitize_text.py, docs/OUTPUT.md "Text sanitation")
-    "pipelines.sanitize_text.SanitizeTextPipeline": 30,
+    "pipelines.sanitize_text.SanitizeTextPipeline": 30,  # first: every string made writable (docs/OUTPUT.md)
     "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
     "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/monitoring/drift.py)
     "pipelines.validate.ValidatePipeline": 100,

@@ -1,4 +1,4 @@
-"""Pipeline 0: one text sanitation step that every string of every item passes (lists and dicts included), before
+"""Pipeline 1: one text sanitation step that every string of every item passes (lists and dicts included), before
 anything hashes, checks or writes it. Extraction stays as it is (it reads what the page says); this decides what
 of it may be written. docs/OUTPUT.md ("Text sanitation") lists the same decisions:
 

@@ -1,4 +1,4 @@
-"""Pipeline 3: drop an item that is not valid: a required field missing (newscrawl.items.REQUIRED_FIELDS), a URL
+"""Pipeline 4: drop an item that is not valid: a required field missing (newscrawl.items.REQUIRED_FIELDS), a URL
 that is no web address, a body longer than any article, or text garbled by a wrong charset (mojibake)."""
 
 from __future__ import annotations
