@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 URL_HEADER = "X-Newscrawl-Test-Url"
 HEADER_LIMIT = 16 * 1024
 ROBOTS = (200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /search\n")
+SITE = "https://www.dawn.com"
+BODY = ("KARACHI: The first paragraph of a hostile story.", "The second paragraph says more.")
 
 GUARD = '''
 import json, os, socket
@@ -63,6 +65,37 @@ socket.gethostbyname_ex = _guard_name(socket.gethostbyname_ex, "gethostbyname_ex
 socket.socket.connect = _guard_connect(socket.socket.connect, "connect")
 socket.socket.connect_ex = _guard_connect(socket.socket.connect_ex, "connect_ex")
 '''
+
+
+HTML_UTF8 = [("Content-Type", "text/html; charset=utf-8")]
+
+
+def story_page(article_id: int, title: str | None = "A hostile story", *, body=BODY, jsonld: str | None = None,
+               byline: str | None = "Staff Reporter", caption: str | None = None, title_tag: bool = True,
+               head: str = "") -> str:
+    """A Dawn article page (the story markup, reduced to what the parser reads)."""
+    headline = (f"<h2 class='story__title'><a class='story__link' href='{SITE}/news/{article_id}/x'>{title}</a></h2>"
+                if title is not None else "")
+    by = f"<span class='story__byline'><a class='story__byline__link' href='/authors/1/x'>{byline}</a></span>" \
+        if byline is not None else ""
+    figure = (f"<figure class='media'><div class='media__item'><img src='https://i.dawn.com/primary/{article_id}.jpg'>"
+              f"</div><figcaption class='media__caption'>{caption}</figcaption></figure>") if caption is not None else ""
+    script = f"<script type='application/ld+json'>{jsonld}</script>" if jsonld is not None else ""
+    tag = f"<title>{title} - Pakistan - DAWN.COM</title>" if title_tag and title is not None else ""
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    return (f"<!DOCTYPE html><html><head>{head}<link rel='canonical' href='{SITE}/news/{article_id}'>{tag}{script}"
+            f"</head><body><article class='story' data-id='{article_id}' data-tags=''>{headline}{by}"
+            "<span class='story__time'><span class='timestamp--label'>Published</span> <span class='timestamp--time "
+            "timeago' title='2025-06-19T10:00:00+05:00'>19 Jun, 2025</span></span>"
+            f"{figure}<div class='story__content'>{paragraphs}</div></article></body></html>")
+
+
+def page(article_id: int, **kwargs) -> tuple[int, list, bytes]:
+    return 200, HTML_UTF8, story_page(article_id, **kwargs).encode("utf-8")
+
+
+def redirect(location: str, status: int = 301) -> tuple[int, list, bytes]:
+    return status, [("Location", location), ("Content-Type", "text/html")], b""
 
 
 class OriginalUrlHandler(LocalSiteHandler):

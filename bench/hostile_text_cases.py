@@ -20,44 +20,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.hostile_site import HostileSite, guarded_crawl
+from bench.hostile_site import SITE, HostileSite, guarded_crawl, page, redirect, story_page
 
-SITE = "https://www.dawn.com"
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "NEWSCRAWL_RENDER": 0, "RETRY_TIMES": 1,
         "NEWSCRAWL_EXTRACT_PROCESSES": 0}
-HTML_UTF8 = [("Content-Type", "text/html; charset=utf-8")]
-BODY = ("KARACHI: The first paragraph of a hostile story.", "The second paragraph says more.")
 # what no written value may hold (docs/OUTPUT.md, "Text sanitation")
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\ufffd\u200b\u2060\ufeff]")
 LIMITS = {"title": 500, "summary": 5_000, "authors": 200, "section": 200, "tags": 200, "caption": 5_000}
-
-
-def story_page(article_id: int, title: str | None = "A hostile story", *, body=BODY, jsonld: str | None = None,
-               byline: str | None = "Staff Reporter", caption: str | None = None, title_tag: bool = True,
-               head: str = "") -> str:
-    """A Dawn article page (the story markup, reduced to what the parser reads)."""
-    headline = (f"<h2 class='story__title'><a class='story__link' href='{SITE}/news/{article_id}/x'>{title}</a></h2>"
-                if title is not None else "")
-    by = f"<span class='story__byline'><a class='story__byline__link' href='/authors/1/x'>{byline}</a></span>" \
-        if byline is not None else ""
-    figure = (f"<figure class='media'><div class='media__item'><img src='https://i.dawn.com/primary/{article_id}.jpg'>"
-              f"</div><figcaption class='media__caption'>{caption}</figcaption></figure>") if caption is not None else ""
-    script = f"<script type='application/ld+json'>{jsonld}</script>" if jsonld is not None else ""
-    tag = f"<title>{title} - Pakistan - DAWN.COM</title>" if title_tag and title is not None else ""
-    paragraphs = "".join(f"<p>{p}</p>" for p in body)
-    return (f"<!DOCTYPE html><html><head>{head}<link rel='canonical' href='{SITE}/news/{article_id}'>{tag}{script}"
-            f"</head><body><article class='story' data-id='{article_id}' data-tags=''>{headline}{by}"
-            "<span class='story__time'><span class='timestamp--label'>Published</span> <span class='timestamp--time "
-            "timeago' title='2025-06-19T10:00:00+05:00'>19 Jun, 2025</span></span>"
-            f"{figure}<div class='story__content'>{paragraphs}</div></article></body></html>")
-
-
-def page(article_id: int, **kwargs) -> tuple[int, list, bytes]:
-    return 200, HTML_UTF8, story_page(article_id, **kwargs).encode("utf-8")
-
-
-def redirect(location: str, status: int = 301) -> tuple[int, list, bytes]:
-    return status, [("Location", location), ("Content-Type", "text/html")], b""
 
 
 @dataclass
@@ -136,7 +105,9 @@ def lone_surrogates() -> Case:
     }
     pages = {f"{SITE}/news/{i}": page(i, title=None, byline=None, title_tag=False, jsonld=jsonld(**values))
              for i, (values, _) in broken.items()}
-    return Case("lone_surrogates", pages, list(pages), {i: expected for i, (_, expected) in broken.items()})
+    # read in a worker process (NEWSCRAWL_EXTRACT_PROCESSES): the surrogates cross the process boundary too
+    return Case("lone_surrogates", pages, list(pages), {i: expected for i, (_, expected) in broken.items()},
+                settings={"NEWSCRAWL_EXTRACT_PROCESSES": 1})
 
 
 def garbage_text() -> Case:
@@ -269,3 +240,13 @@ def _is_json(line: str) -> bool:
 def run_all(work: Path) -> dict:
     """Every case, one crawl each: bench/hostile.py's "text" section."""
     return {make().name: run(make(), work)[0] for make in CASES}
+
+
+def totals(results: dict) -> dict:
+    """The sums bench/hostile.py adds to its own, and one line per case."""
+    runs = results.values()
+    return {"lost": sum(r["lost"] for r in runs), "garbled": sum(r["garbled"] for r in runs),
+            "uncaught": sum(r["uncaught"] for r in runs), "off_host": sum(r["off_host"] for r in runs),
+            "wrong_exit_code": sum(not r["exit_ok"] for r in runs),
+            "lines": [f"text {name}: {r['written']} written, lost {r['lost']}, garbled {r['garbled']}, uncaught "
+                      f"{r['uncaught']}, off-host {r['off_host']}, exit {r['exit']}" for name, r in results.items()]}

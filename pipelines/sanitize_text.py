@@ -55,6 +55,7 @@ _REMOVED = {
 }
 _REMOVED_RE = {what: re.compile(f"[{chars}]+") for what, chars in _REMOVED.items()}
 _ANY_HAZARD = re.compile("[\t\n\r" + "".join(_REMOVED.values()) + "]")
+_ANY_HAZARD_MULTI_LINE = re.compile("[\t\r" + "".join(_REMOVED.values()) + "]")  # a body's line breaks are its own
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
 _SPACES = re.compile(r"\s+")
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Mn", "Me", "Zs", "Zl", "Zp", "Co", "Cn"}
@@ -89,7 +90,7 @@ class TextSanitizer:
         original = text
         if not original:
             return original  # missing: the Validate pipeline's to judge
-        if _ANY_HAZARD.search(text):
+        if (_ANY_HAZARD_MULTI_LINE if field in MULTI_LINE else _ANY_HAZARD).search(text):
             text = self._cleaned(text, field)
         if not visible(text):
             return self._bad(field, "invisible")
