@@ -160,6 +160,13 @@ class HostileSite:
         return Handler
 
 
+def json_or_none(line: str):
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
 @dataclass
 class GuardedCrawl:
     stats: dict
@@ -190,12 +197,7 @@ def guarded_crawl(out: Path, settings: dict, *args: str, timeout: float = 300) -
     articles_path = out / "articles.jsonl"
     lines = articles_path.read_text(encoding="utf-8", errors="surrogateescape").splitlines() \
         if articles_path.exists() else []
-    articles = []
-    for line in lines:
-        try:
-            articles.append(json.loads(line))
-        except ValueError:
-            pass
+    articles = [article for article in map(json_or_none, lines) if article is not None]
     outbound = [json.loads(line) for line in outbound_log.read_text().splitlines()] if outbound_log.exists() else []
     return GuardedCrawl(json.loads(stats_path.read_text()) if stats_path.exists() else {}, lines, articles,
                         done.stderr, done.returncode, outbound)

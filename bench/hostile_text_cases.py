@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.hostile_site import SITE, HostileSite, guarded_crawl, page, redirect, story_page
+from bench.hostile_site import SITE, HostileSite, guarded_crawl, json_or_none, page, redirect, story_page
 
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "NEWSCRAWL_RENDER": 0, "RETRY_TIMES": 1,
         "NEWSCRAWL_EXTRACT_PROCESSES": 0}
@@ -218,7 +218,7 @@ def judge(case: Case, crawl, problems: list[str]) -> dict:
     garbled = [f"{i} {p}" for i, a in written.items() for p in garbled_values(a)]
     garbled += [f"{i} {name}={a.get(name)!r:.80}" for i, want in case.written.items() if (a := written.get(i))
                 for name, value in want.items() if a.get(name) != value]
-    garbled += [f"line not JSON: {line[:80]!r}" for line in crawl.lines if not _is_json(line)]
+    garbled += [f"line not JSON: {line[:80]!r}" for line in crawl.lines if json_or_none(line) is None]
     uncaught = (sum(v for k, v in stats.items() if k.startswith("spider_exceptions/") and not k.endswith("/count"))
                 + stats.get("newscrawl/dropped/parser_error", 0) + stats.get("log_count/CRITICAL", 0)
                 + crawl.log.count("Error processing"))
@@ -227,14 +227,6 @@ def judge(case: Case, crawl, problems: list[str]) -> dict:
             "uncaught": uncaught, "off_host": len(crawl.outbound) + len(hosts - {"www.dawn.com"}),
             "outbound": crawl.outbound[:5], "exit": crawl.returncode, "exit_ok": crawl.returncode == case.exit_code,
             "problems": problems, "written": len(written), "finish_reason": stats.get("finish_reason")}
-
-
-def _is_json(line: str) -> bool:
-    try:
-        json.loads(line)
-        return True
-    except ValueError:
-        return False
 
 
 def run_all(work: Path) -> dict:

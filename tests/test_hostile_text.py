@@ -69,3 +69,39 @@ def test_cookies_never_swell_requests_nor_fetch_the_suffix_list(tmp_path, enable
     assert crawl.outbound == []
     assert_clean(result)
     assert len(crawl.articles) == 4
+
+
+# ---- the two judges, on their own (no crawl) -------------------------------------------------------------------
+@pytest.mark.parametrize("target, reason", [
+    ("http://127.0.0.1:8080/news/7", "redirect_private_address"), ("http://[::1]/news/7", "redirect_private_address"),
+    ("http://10.0.0.3/news/7", "redirect_private_address"), ("http://169.254.169.254/latest", "redirect_private_address"),
+    ("http://localhost/news/7", "redirect_private_address"), ("https://images.dawn.com/news/7", "redirect_off_host"),
+    ("https://dawn.com/news/7", "redirect_off_host"), ("https://www.dawn.com/news/7/a", "redirect_loop"),
+    ("https://www.dawn.com/news/7", "redirect_self")])
+def test_a_redirect_that_must_not_be_followed_says_why(target, reason):
+    from newscrawl.downloader.redirects import judge_redirect
+
+    chain = ["https://www.dawn.com/news/7/a", "https://www.dawn.com/news/7"]
+    assert judge_redirect(chain[-1], target, chain, 20).reason == reason
+
+
+def test_a_redirect_to_the_same_article_goes_to_its_non_amp_form_unless_that_is_where_it_came_from():
+    from newscrawl.downloader.redirects import judge_redirect
+
+    verdict = judge_redirect("https://www.dawn.com/news/7/old", "https://www.dawn.com/news/amp/7", ["x"], 20)
+    assert (verdict.url, verdict.same_article) == ("https://www.dawn.com/news/7", True)
+    came = "https://www.dawn.com/news/7"
+    assert judge_redirect(came, "https://www.dawn.com/news/amp/7", [came], 20).url == "https://www.dawn.com/news/amp/7"
+    other = judge_redirect(came, "https://www.dawn.com/news/8", [came], 20)
+    assert (other.url, other.same_article) == ("https://www.dawn.com/news/8", False)
+
+
+def test_sanitation_keeps_what_urdu_and_emoji_need():
+    from pipelines.sanitize_text import TextSanitizer
+
+    sanitizer = TextSanitizer()
+    urdu = "\u0646\u06cc\u200c\u0648\u0632 \U0001f468\u200d\U0001f469"  # ZWNJ in a word, ZWJ in an emoji sequence
+    assert sanitizer.value(urdu, "title") == urdu
+    assert sanitizer.value("Fed \ud83d\ude00 keeps", "summary") == "Fed \U0001f600 keeps"  # a pair is one character
+    assert sanitizer.value("Fed \ud83d keeps", "summary") == "Fed keeps" and sanitizer.notes["lone_surrogate"] == 1
+    assert sanitizer.fatal is None
