@@ -33,6 +33,7 @@ from collections import Counter
 from itemadapter import ItemAdapter
 
 from newscrawl.crawl.drops import drop
+from newscrawl.items import Article
 from newscrawl.stats_keys import SANITIZED
 
 # longest value written, in characters, by field ("images.caption": an image's caption); others: DEFAULT_LIMIT.
@@ -162,6 +163,7 @@ class SanitizeTextPipeline:
         for what, count in sanitizer.notes.items():
             self.stats.inc_value(f"{SANITIZED}/{what}", count)
         if sanitizer.fatal is not None:
-            raise drop(self.stats, sanitizer.fatal, item, f"{sanitizer.fatal.replace('_', ' ')} (docs/OUTPUT.md, text sanitation)", lost=True)
+            detail = f"{sanitizer.fatal.replace('_', ' ')} (docs/OUTPUT.md, text sanitation)"
+            raise drop(self.stats, sanitizer.fatal, item, detail, lost=isinstance(item, Article))
         return item
 

@@ -9,7 +9,7 @@ from ftfy.badness import BADNESS_RE
 from itemadapter import ItemAdapter
 
 from newscrawl.crawl.drops import drop
-from newscrawl.items import MAX_BODY_CHARS, REQUIRED_FIELDS
+from newscrawl.items import MAX_BODY_CHARS, REQUIRED_FIELDS, Article
 from newscrawl.urls import web_url_problem
 
 # U+FFFD is what a decoder leaves for bytes it could not read: one in a title, body or excerpt means the page was
@@ -82,5 +82,6 @@ class ValidatePipeline:
         if isinstance(body, str) and len(body) > MAX_BODY_CHARS:
             raise drop(self.stats, "body_too_long", item, f"body of {len(body):,} characters (> {MAX_BODY_CHARS:,})")
         if garbled := garbled_fields(adapter):
-            raise drop(self.stats, "mojibake", item, f"garbled text (wrong charset?) in {', '.join(garbled)}", lost=True)
+            raise drop(self.stats, "mojibake", item, f"garbled text (wrong charset?) in {', '.join(garbled)}",
+                       lost=isinstance(item, Article))
         return item
