@@ -105,3 +105,14 @@ def test_sanitation_keeps_what_urdu_and_emoji_need():
     assert sanitizer.value("Fed \ud83d\ude00 keeps", "summary") == "Fed \U0001f600 keeps"  # a pair is one character
     assert sanitizer.value("Fed \ud83d keeps", "summary") == "Fed keeps" and sanitizer.notes["lone_surrogate"] == 1
     assert sanitizer.fatal is None
+
+
+def test_a_control_character_in_text_after_a_removed_element_does_not_stop_extraction():
+    # found by bench/hostile.py's fuzz (seed 9): lxml reads "\x01" from an HTML page but refuses it set back
+    from lxml import html
+
+    from newscrawl.extraction.html import drop
+
+    root = html.fromstring("<div><p>one</p><span>ad</span>\x01 two</div>")
+    drop(root.find("span"))
+    assert root.text_content() == "one two"
