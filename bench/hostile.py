@@ -21,6 +21,7 @@
    127.0.0.2 (listeners there), with the browser's wall a listener too (bench/probes.py). Needs /usr/bin/chromium.
 5. Feeds and archives (#20 classes 7 and 8): Atom, gzipped and nested sitemaps, damaged WARC files, whole crawls
    (bench/hostile_feed_warc_cases.py).
+6. Text and redirects (#20 classes 1-6): whole crawls under an outbound guard (bench/hostile_text_cases.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fault_site import FaultSite, gzip_bomb  # noqa: E402
 from bench.fuzz import mutated_page, parse_everything  # noqa: E402
+from bench.hostile_text_cases import run_all as text_cases, totals as text_totals  # noqa: E402
 from bench.probes import PROBE_PAGE, PROBE_URL, PROBED_HOST, Listener  # noqa: E402
 from bench.hostile_feed_warc_cases import feed_warc_cases, totals as feed_warc_totals  # noqa: E402 - #20 classes 7, 8
 
@@ -237,6 +239,7 @@ def main() -> int:
         report["bombs"] = bombs(work)
         report["browser"] = {"skipped": "--skip-browser"} if args.skip_browser else browser_probes(work)
         report["feeds_and_archives"] = feed_warc_cases(work)
+        report["text"] = text_cases(work)
     report["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(report, indent=1, ensure_ascii=False, default=str))
     totals = {
@@ -247,8 +250,12 @@ def main() -> int:
         "off_host": sum(r["off_host"] for r in report["faults"]) + report["browser"].get("off_host", 0),
     }
     for name, value in feed_warc_totals(report["feeds_and_archives"]).items():
-        totals[name] += value
-    print("\nlost {lost}, duplicated {duplicated}, torn {torn}, uncaught {uncaught}, off-host {off_host}".format(**totals))
+        totals[name] = totals.get(name, 0) + value
+    text = text_totals(report["text"])
+    totals.update({k: totals.get(k, 0) + v for k, v in text.items() if k != "lines"})
+    print("\nlost {lost}, duplicated {duplicated}, torn {torn}, garbled {garbled}, uncaught {uncaught}, off-host {off_host}, "
+          "wrong exit code {wrong_exit_code}".format(**totals))
+    print("\n".join(text["lines"]))
     for run in report["faults"]:
         print(f"faults {run['fault_rate']:.0%}: {run['articles_written']}/{run['articles_reference']} articles written; "
               f"not served whole: {run['not_served_whole'] or 'none'}; dropped: {run['dropped'] or 'none'}")

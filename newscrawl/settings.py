@@ -86,29 +86,9 @@ NEWSCRAWL_BLOCKED_AFTER = 5
 # Print a summary of the crawl on stderr when it ends.
 NEWSCRAWL_SUMMARY = True
 
-# ---- distributed mode: many workers, one crawl (newscrawl/distributed/mode.py; docs/SCALING.md) ------------
-
-# redis://host:port/db of the Redis that holds the shared queue, dupefilter, leases, politeness budget and
-# emitted-state. Empty (default): a single-process crawl, nothing below applies.
-NEWSCRAWL_REDIS_URL = ""
-# Names one crawl's frontier (queue, dupefilter, leases) in Redis: workers with the same id share the crawl.
-# Use a new id (or `newscrawl-frontier clear`) for the next crawl: a finished frontier remembers every request.
-NEWSCRAWL_CRAWL_ID = "dawn"
-# This worker's name: its files are articles.<worker>.jsonl and editorial_teasers.<worker>.jsonl. Empty: the
-# host name. Two workers must never share a name; a restarted worker keeps its own.
-NEWSCRAWL_WORKER = ""
-# A request taken by a worker that neither finishes it nor renews its lease (every second) for this long
-# goes back to the queue for another worker (each time counted as one of RETRY_TIMES).
-NEWSCRAWL_LEASE_SECONDS = 60
-# How long a worker waits for an unreachable Redis (retrying every 0.5 s) before a call fails.
-NEWSCRAWL_REDIS_WAIT = 300
-# The start entries (a url_file, an archive's articles) are pushed to the shared queue while it holds fewer than
-# this many requests: a long list reaches Redis as the crawl goes (newscrawl/distributed/seeding.py).
-NEWSCRAWL_SEED_QUEUE_MAX = 5000
-# A finished crawl's frontier (queue, dupefilter, leases, seeding, given-up list) is deleted by Redis this many
-# seconds after the crawl ended (7 days: time to read `newscrawl-frontier status`). 0: kept until
-# `newscrawl-frontier clear`. The emitted-state (what incremental crawls need) never expires.
-NEWSCRAWL_FRONTIER_RETENTION_SECONDS = 7 * 24 * 3600
+# ---- distributed mode: NEWSCRAWL_REDIS_URL, NEWSCRAWL_CRAWL_ID, NEWSCRAWL_WORKER, leases, seeding and retention,
+# each defined and documented in newscrawl/distributed/settings.py (docs/SCALING.md)
+from newscrawl.distributed.settings import *  # noqa: E402,F403
 
 # ---- extraction drift alarms (newscrawl/monitoring/drift.py, run by spidermon when the spider closes) -------------
 
@@ -171,6 +151,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
+# No cookies (Dawn needs none; 3,000 Set-Cookie made a 155 KB Cookie header); turned on, at most NEWSCRAWL_COOKIES_MAX
+# kept per response, and no Cookie header over NEWSCRAWL_COOKIE_HEADER_MAX_BYTES is sent (newscrawl/downloader/cookies.py).
+COOKIES_ENABLED, NEWSCRAWL_COOKIES_MAX, NEWSCRAWL_COOKIE_HEADER_MAX_BYTES = False, 50, 8192
 # 429 and 503 are retried (after the Retry-After pause); 403 from Cloudflare is not: retrying a ban deepens it.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -197,9 +180,12 @@ DOWNLOADER_MIDDLEWARES = {
     # stops the crawl when the host cannot be reached or blocks every request; after RetryMiddleware (550) on
     # the way in, so it sees every failed attempt, retries included (see newscrawl/downloader/host_health.py)
     "newscrawl.downloader.host_health.HostHealthMiddleware": 580,
-    # an article page redirected to another host (another Dawn property) is "moved" in the ledger; it sees the
-    # redirect before RedirectMiddleware (600) follows it and the offsite filter drops it (newscrawl/state/ledger.py)
-    "newscrawl.state.ledger.MovedPages": 650,
+    # a page's encoding by the HTML standard's order; after HttpCompression (590), before truncation (encoding.py)
+    "newscrawl.downloader.encoding.EncodingMiddleware": 588,
+    # every redirect judged in one place, in place of Scrapy's two (redirects.py); cookies bounded, offline (cookies.py)
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None, "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.downloader.redirects.ArticleRedirectMiddleware": 600, "newscrawl.downloader.redirects.ArticleMetaRefreshMiddleware": 581,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None, "newscrawl.downloader.cookies.BoundedCookiesMiddleware": 700,
 }
 SPIDER_MIDDLEWARES = {
     # skips articles the state store holds unchanged; before HttpErrorMiddleware (50), so it sees their 404s
@@ -219,6 +205,7 @@ REQUEST_FINGERPRINTER_CLASS = "newscrawl.crawl.fingerprint.ArticleRequestFingerp
 # the spider's output would wait on it after every second item (measured slower).
 CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
+    "pipelines.sanitize_text.SanitizeTextPipeline": 30,  # first: every string made writable (docs/OUTPUT.md)
     "pipelines.strip_sidebar.StripSidebarPipeline": 40,  # first: the final body and content_hash (set here only)
     "pipelines.coverage.FieldCoveragePipeline": 50,  # field coverage, for the drift alarms (newscrawl/monitoring/drift.py)
     "pipelines.validate.ValidatePipeline": 100,

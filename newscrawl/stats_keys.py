@@ -39,6 +39,11 @@ RENDER = "newscrawl/render"  # /pages, /needed/<reason>, /blocked/<type>, /failu
 BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
 STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/downloader/host_health.py stopped the crawl
+# /<reason>: articles lost to hostile input (a redirect off the site or in a loop, text that cannot be written), each
+# also counted under SKIPPED or DROPPED; written by newscrawl/downloader/redirects.py and newscrawl.crawl.drops.drop
+# (lost=True); read by newscrawl/monitoring/verdict.py (any: exit code 10)
+LOST = "newscrawl/lost"
+COOKIES_DISCARDED = "newscrawl/cookies/discarded"  # /<too_many|too_long>: newscrawl/downloader/cookies.py
 
 # ---- distributed mode (newscrawl/distributed/frontier.py, newscrawl/distributed/shared_budget.py; docs/SCALING.md) ----------------------
 FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases
@@ -65,6 +70,8 @@ COVERAGE = "newscrawl/coverage"  # /<field>: share (0..1) of Articles where the 
 COVERAGE_ARTICLES = "newscrawl/coverage_articles"  # how many Articles the coverage shares are of
 DROPPED = "newscrawl/dropped"  # /<reason>: items dropped (newscrawl.crawl.drops.drop), pages dropped for needing render
 # (render_policy.py) or whose render failed with no body in their plain HTML (/render_failed, article_items.py)
+# /<what>: text values changed or left out by pipelines/sanitize_text.py (docs/OUTPUT.md, "Text sanitation")
+SANITIZED = "newscrawl/sanitized"
 VERSIONING = "newscrawl/versioning"  # /<new|updated|unchanged...>/<item type>
 WRITTEN = "newscrawl/written"  # /<item type>: items written to the JSON lines files
 OUTPUT_TORN_BYTES_REMOVED = "newscrawl/output/torn_bytes_removed"  # a half-written last line cut on resume

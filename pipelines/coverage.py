@@ -1,4 +1,4 @@
-"""Pipeline 2: field coverage of the Articles the parser produced this crawl (their body made final by Pipeline 1),
+"""Pipeline 3: field coverage of the Articles the parser produced this crawl (their body made final by Pipeline 2),
 as stats `newscrawl/coverage/<field>`: the share (0..1) of them where the field is non-empty, and their number as
 `newscrawl/coverage_articles`. It runs before Validate, so an Article about to be dropped for a missing body
 still counts as one without a body: that is what a drift alarm must see. Kept current after every item, so the

@@ -1,4 +1,4 @@
-"""Pipeline 4: drop an Article published outside the crawl's date range (-a since/until). A day's archive page
+"""Pipeline 5: drop an Article published outside the crawl's date range (-a since/until). A day's archive page
 also links stories of earlier days; a user who asks for a day expects that day's articles. Counted as
 `newscrawl/dropped/published_outside_range`. An undated crawl, and teasers (what a page showed), pass."""
 

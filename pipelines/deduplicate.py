@@ -1,4 +1,4 @@
-"""Pipeline 5: one Article per article_id and one EditorialTeaser per article_id per crawl. What it let through
+"""Pipeline 6: one Article per article_id and one EditorialTeaser per article_id per crawl. What it let through
 is kept in newscrawl.crawl.seen (this pipeline is its only writer; the spider reads it to skip repeated teasers)."""
 
 from __future__ import annotations

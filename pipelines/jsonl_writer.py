@@ -1,4 +1,4 @@
-"""Pipeline 7: append each item as one JSON line to `<NEWSCRAWL_OUTPUT_DIR>/articles.jsonl` or
+"""Pipeline 8: append each item as one JSON line to `<NEWSCRAWL_OUTPUT_DIR>/articles.jsonl` or
 `editorial_teasers.jsonl`. One write and one flush per item, so a killed crawl leaves whole lines; a torn
 last line left by a crash (power loss, full disk) is cut off when the file is next opened. Lines are
 appended across runs, never rewritten. Scrapy's own feed exports (-o/-O) are untouched by this.

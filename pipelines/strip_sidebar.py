@@ -1,4 +1,4 @@
-"""Pipeline 1: finalise each Article's body. Strip the Opinion/Editorial sidebar from it (the second wall; the
+"""Pipeline 2: finalise each Article's body. Strip the Opinion/Editorial sidebar from it (the second wall; the
 selectors are the first), then compute `content_hash` from the final title and body. This is the only place the
 hash is computed, and every later pipeline (field coverage, validation, versioning, the writer) and the feed
 agreement monitor see the final body.

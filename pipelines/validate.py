@@ -1,4 +1,4 @@
-"""Pipeline 3: drop an item that is not valid: a required field missing (newscrawl.items.REQUIRED_FIELDS), a URL
+"""Pipeline 4: drop an item that is not valid: a required field missing (newscrawl.items.REQUIRED_FIELDS), a URL
 that is no web address, a body longer than any article, or text garbled by a wrong charset (mojibake)."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from ftfy.badness import BADNESS_RE
 from itemadapter import ItemAdapter
 
 from newscrawl.crawl.drops import drop
-from newscrawl.items import MAX_BODY_CHARS, REQUIRED_FIELDS
+from newscrawl.items import MAX_BODY_CHARS, REQUIRED_FIELDS, Article
 from newscrawl.urls import web_url_problem
 
-# U+FFFD is what a decoder leaves for bytes it could not read. One in a title, or a few in a body, means the
-# page was decoded with the wrong charset (a body may quote one stray character).
+# U+FFFD is what a decoder leaves for bytes it could not read: one in a title, body or excerpt means the page was
+# decoded with the wrong charset, or its text was damaged before it was published (docs/OUTPUT.md promises none).
+# In any other field the sanitation step left the value out (pipelines/sanitize_text.py).
 REPLACEMENT_CHARACTER = "\ufffd"
-MAX_REPLACEMENTS_IN_BODY = 2
 # ftfy's mojibake pattern: every match is at most this long and holds a character outside ASCII (both checked
 # against the pattern by tests/test_pipelines.py). So it is searched only around those characters: the same answer
 # as ftfy's is_bad, a tenth of the time on an English article (1.2 ms on 6,000 characters for the whole text).
@@ -56,9 +56,9 @@ def garbled_fields(adapter: ItemAdapter) -> list[str]:
     replacement characters: the page was decoded with the wrong charset. Dropped, not repaired: a repair is a
     guess, and the page is checked again after NEWSCRAWL_RECHECK_HOURS (newscrawl/state/incremental.py)."""
     garbled = []
-    for name, limit in (("title", 0), ("body", MAX_REPLACEMENTS_IN_BODY), ("excerpt", 0)):
+    for name in ("title", "body", "excerpt"):
         text = adapter.get(name)  # None for a field the item class has not
-        if isinstance(text, str) and (text.count(REPLACEMENT_CHARACTER) > limit or is_mojibake(text)):
+        if isinstance(text, str) and (REPLACEMENT_CHARACTER in text or is_mojibake(text)):
             garbled.append(name)
     return garbled
 
@@ -82,5 +82,6 @@ class ValidatePipeline:
         if isinstance(body, str) and len(body) > MAX_BODY_CHARS:
             raise drop(self.stats, "body_too_long", item, f"body of {len(body):,} characters (> {MAX_BODY_CHARS:,})")
         if garbled := garbled_fields(adapter):
-            raise drop(self.stats, "mojibake", item, f"garbled text (wrong charset?) in {', '.join(garbled)}")
+            raise drop(self.stats, "mojibake", item, f"garbled text (wrong charset?) in {', '.join(garbled)}",
+                       lost=isinstance(item, Article))
         return item

@@ -1,4 +1,4 @@
-"""Pipeline 6: compare each item with the state store (NEWSCRAWL_STATE) and emit only what is new or changed.
+"""Pipeline 7: compare each item with the state store (NEWSCRAWL_STATE) and emit only what is new or changed.
 
 - Article: new to the store -> version 1; a different content hash or updated time than stored -> emitted with
   version stored+1; otherwise dropped as `unchanged_Article` (its last-seen time is refreshed).

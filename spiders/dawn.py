@@ -32,6 +32,7 @@ from newscrawl.crawl.outcomes import ARCHIVE_DAY, announce_links, announce_urls,
 from newscrawl.crawl.seen import seen_for
 from newscrawl.crawl.sitemaps import SITEMAP_DEPTH, SitemapChildren, sitemap_response
 from newscrawl.stats_keys import DISCOVERED_LINKS
+from newscrawl.downloader.redirects import SkippedRedirect
 from newscrawl.downloader.truncation import TruncatedPage
 from newscrawl.urls import SITE_HOST, SITE_ROOT, page_kind, request_url
 
@@ -233,6 +234,8 @@ class DawnSpider(scrapy.Spider):
         if failure.check(TruncatedPage):
             # counted and logged as newscrawl/dropped/truncated (newscrawl/downloader/truncation.py)
             return count_skipped_page(self.crawler, failure.request, "truncated", str(failure.value)[:300], True)
+        if failure.check(SkippedRedirect):  # counted and logged as newscrawl/skipped/redirect_<reason> (redirects.py)
+            return count_skipped_page(self.crawler, failure.request, failure.value.reason, failure.value.target, True)
         if (plain := self.render_policy.plain_fallback(failure)) is not None:
             # the render failed: the page is read as its plain download gave it, marked (render_policy.py)
             return self.parse(plain, **plain.request.cb_kwargs)

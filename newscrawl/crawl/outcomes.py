@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from newscrawl.downloader.redirects import REDIRECT_MOVED
 from newscrawl.stats_keys import SKIPPED
 from newscrawl.urls import SITE_HOST, article_id_from_url, page_kind
 
@@ -90,6 +91,8 @@ def skip_outcome(request, reason: str) -> str | None:
         return None
     if reason in NOT_FOUND_STATUSES:
         return NOT_FOUND
+    if reason == REDIRECT_MOVED:  # to another Dawn property (newscrawl/downloader/redirects.py)
+        return MOVED
     host = urlsplit(request.url).hostname or ""
     if request.meta.get("redirect_urls") and host != SITE_HOST:
         return MOVED
@@ -102,5 +105,6 @@ def count_skipped_page(crawler, request, reason: str, detail: str | None = None,
     if not counted:
         crawler.stats.inc_value(f"{SKIPPED}/{reason}")
     if (outcome := skip_outcome(request, reason)) is not None:
-        moved_to = urlsplit(request.url).hostname if outcome == MOVED else None
+        # a judged redirect's detail is the URL it pointed at; a followed one ended at request.url
+        moved_to = urlsplit(detail if reason == REDIRECT_MOVED else request.url).hostname if outcome == MOVED else None
         announce_page(crawler, request, outcome, moved_to or reason, detail)

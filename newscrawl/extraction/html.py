@@ -176,7 +176,16 @@ def drop(element) -> None:
     if element.tail:
         previous = element.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
+            previous.tail = xml_text((previous.tail or "") + element.tail)
         else:
-            parent.text = (parent.text or "") + element.tail
+            parent.text = xml_text((parent.text or "") + element.tail)
     parent.remove(element)
+
+
+# lxml's HTML parser keeps control characters in the text it reads, but refuses them in text set on an element
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that lxml accepts back (a control character removed; pipelines/sanitize_text.py would remove it too)."""
+    return _NOT_XML.sub("", text) if not text.isprintable() else text

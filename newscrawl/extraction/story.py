@@ -240,10 +240,10 @@ class StoryLocator:
         """The page without its sidebars, widgets, navigation, forms and boxes of other articles (a copy: the
         page object keeps reading the original)."""
         root = copy.deepcopy(self.sel.root)
-        # the same elements in the copy, found by their position in the tree
-        paths = {self.sel.root.getroottree().getpath(el) for el in self.foreign_boxes}
-        doomed = [el for el in root.iter() if isinstance(el.tag, str)
-                  and (is_sidebar(el) or el.tag in ("form", "header") or root.getroottree().getpath(el) in paths)]
+        # the same elements in the copy, walked beside the original (getpath per element: 7 minutes for 110,000 <p>)
+        foreign = self._foreign_set
+        doomed = [el for original, el in zip(self.sel.root.iter(), root.iter()) if isinstance(el.tag, str)
+                  and (is_sidebar(el) or el.tag in ("form", "header") or original in foreign)]
         for el in doomed:
             drop(el)
         return etree.tostring(root, encoding="unicode", method="html")

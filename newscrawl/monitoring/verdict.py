@@ -6,8 +6,8 @@ that fails, in the order of EXIT_CODES (docs/CRON.md documents each code).
 
 from __future__ import annotations
 
-from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, REQUESTS, UNHEALTHY, WRITTEN,
-                         under, CRAWL_GIVEN_UP, REPLAY_UNREADABLE, SEEDING_COMPLETE)
+from newscrawl.stats_keys import (DOWNLOAD_EXCEPTIONS, DROPPED, FINISH_REASON, HTTP_STATUS, INCREMENTAL, LOST, REQUESTS,
+                                  UNHEALTHY, WRITTEN, under, CRAWL_GIVEN_UP, REPLAY_UNREADABLE, SEEDING_COMPLETE)
 
 OK, NOT_STARTED, ENDED_EARLY, ERRORS_OR_BANS, DRIFT, NOTHING_NEW, LOCKED = 0, 2, 3, 4, 5, 6, 7
 UNREACHABLE, BLOCKED, WORK_LOST = 8, 9, 10
@@ -18,8 +18,9 @@ EXIT_CODES = {
     UNREACHABLE: "host unreachable: www.dawn.com could not be resolved or connected to; the crawl stopped early",
     BLOCKED: "blocked: www.dawn.com answered 403 to every request (a ban); the crawl stopped early",
     ENDED_EARLY: "the crawl ended early (finish reason not 'finished', killed, or --timeout reached)",
-    WORK_LOST: "work lost: a distributed crawl gave up requests (leases expired past RETRY_TIMES) or not every start "
-               "entry was queued, or regions of the replayed WARC files could not be read (the records in them lost)",
+    WORK_LOST: "work lost: articles lost to hostile input (a redirect off the site, to a private address or in a "
+               "loop; text that cannot be written: newscrawl/lost/<reason>), a distributed crawl that gave up requests "
+               "or did not queue every start entry, or unreadable regions of the replayed WARC files",
     ERRORS_OR_BANS: "error responses above NEWSCRAWL_HEALTH_MAX_ERROR_RATE, or 403/429 above NEWSCRAWL_HEALTH_MAX_BANS",
     DRIFT: "a drift alarm fired (stats key newscrawl/unhealthy is true)",
     NOTHING_NEW: "the entry points listed unseen articles, but no item was written",
@@ -52,6 +53,7 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         "parser_errors": parser_errors,
         "bans": bans,
         "bans_ok": bans <= settings.getint("NEWSCRAWL_HEALTH_MAX_BANS"),
+        "lost": sum(under(stats, LOST).values()),
         "drift_ok": not stats.get(UNHEALTHY),
         "new_items_ok": not (stats.get(f"{INCREMENTAL}/unseen", 0) > 0 and written == 0),
         # distributed mode (newscrawl/distributed/frontier.py): what the whole crawl lost, seen at this worker's end
@@ -65,7 +67,7 @@ def judge(stats: dict, settings, ended_cleanly: bool = True) -> tuple[int, dict]
         code = FINISH_REASON_CODES[reason]
     elif not verdicts["finished"]:
         code = ENDED_EARLY
-    elif not (nothing_lost and verdicts["archive_ok"]):
+    elif not (nothing_lost and verdicts["archive_ok"]) or verdicts["lost"]:
         code = WORK_LOST
     elif not (verdicts["errors_ok"] and verdicts["bans_ok"]):
         code = ERRORS_OR_BANS

@@ -1,4 +1,4 @@
-"""The ledger's ears (extension `LedgerRecorder`, downloader middleware `MovedPages`): what the crawl tells (newscrawl/crawl/outcomes.py signals, Scrapy's
+"""The ledger's ears (extension `LedgerRecorder`): what the crawl tells (newscrawl/crawl/outcomes.py signals, Scrapy's
 item_dropped) goes into the state store's ledger (SQLite: newscrawl/state/ledger_sqlite.py; Redis:
 newscrawl/state/redis_ledger.py) as it happens. "written" is not told here: the JSON-lines writer's own
 transaction records it with the line (docs/STATE.md "The ledger").
@@ -6,18 +6,14 @@ transaction records it with the line (docs/STATE.md "The ledger").
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 from scrapy import signals
 
 from newscrawl.crawl.drops import NotAsked
-from newscrawl.crawl.outcomes import (ARCHIVE_PAGE, ARTICLE_OUTCOME, ARTICLES_LISTED, DROPPED, FILTERED, MOVED,
-                                      announce_page)
+from newscrawl.crawl.outcomes import ARCHIVE_PAGE, ARTICLE_OUTCOME, ARTICLES_LISTED, DROPPED, FILTERED
 from newscrawl.items import Article
 from newscrawl.state.records import EMITTED
 from newscrawl.state.sqlite import state_for
 from newscrawl.stats_keys import LEDGER_OUTCOMES
-from newscrawl.urls import SITE_HOST
 
 
 class LedgerRecorder:
@@ -58,26 +54,3 @@ class LedgerRecorder:
         outcome = FILTERED if isinstance(exception, NotAsked) else DROPPED
         self.state.record_outcome(item.article_id, outcome, reason, str(exception)[:300], item.published_at)
         self.crawler.stats.inc_value(f"{LEDGER_OUTCOMES}/{outcome}")
-
-
-class MovedPages:
-    """Downloader middleware: a page answering a redirect to another host (herald.dawn.com, images.dawn.com: another
-    Dawn property) is "moved" there in the ledger. Scrapy's offsite filter drops the redirected request without an
-    errback, so this is the one place that sees it."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_response(self, request, response):
-        if 300 <= response.status < 400 and (location := response.headers.get("Location")):
-            try:
-                host = urlsplit(urljoin(request.url, location.decode("latin-1"))).hostname
-            except ValueError:  # a Location that does not parse: RedirectMiddleware's business
-                return response
-            if host and host != SITE_HOST:
-                announce_page(self.crawler, request, MOVED, host, f"HTTP {response.status} to {host}")
-        return response
