@@ -30,7 +30,6 @@ from newscrawl.monitoring.verdict import (  # noqa: F401 (the codes are newscraw
     ERRORS_OR_BANS,
     EXIT_CODES,
     LOCKED,
-    LOST_ARTICLES,
     NOT_STARTED,
     NOTHING_NEW,
     OK,
