@@ -31,6 +31,10 @@ BACKOFF = "newscrawl/backoff"  # /<status>: pauses on 429/503
 TRUNCATED = "newscrawl/truncated"  # /<reason>: HTML responses cut short (retried; DROPPED/truncated when all were)
 STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/downloader/host_health.py stopped the crawl
 
+# ---- the Common Crawl backfill (newscrawl/commoncrawl/; docs/COMMONCRAWL.md) ----------------------------------------
+# /index_pages_read, /captures_<reason>, /articles_planned, /records_fetched, /rejected/<reason>, /refused, ...
+COMMONCRAWL = "newscrawl/commoncrawl"
+
 # ---- distributed mode (newscrawl/distributed/frontier.py, newscrawl/distributed/shared_budget.py; docs/SCALING.md) ----------------------
 FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases
 BUDGET_WAIT_SECONDS = "newscrawl/budget/wait_seconds"  # time this worker waited for the shared politeness budget

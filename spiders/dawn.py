@@ -13,6 +13,7 @@ Arguments (all optional; read and checked by newscrawl/crawl/arguments.py; see R
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from datetime import date
@@ -27,6 +28,9 @@ from scrapy.http import HtmlResponse, TextResponse
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
 from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries
 from newscrawl.archive.replay import load_archive
+from newscrawl.commoncrawl.backfill import BACKFILL_FAILURES, Backfill
+from newscrawl.commoncrawl.fetch import REFUSED_REASON, with_provenance
+from newscrawl.commoncrawl.plan import CC_META
 from newscrawl.distributed.mode import seed_once
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (
@@ -80,6 +84,10 @@ class DawnSpider(scrapy.Spider):
     async def start(self):
         if not seed_once(self.crawler):
             return  # distributed mode: another worker pushed the entries; this one takes work from the queue
+        if self.arguments.source == "commoncrawl":
+            async for request in self.backfill_requests():
+                yield request
+            return
         if self.from_archive or self.explicit_urls:
             # a list of any length (a url_file, an archive): handed to the scheduler as it has room (Scrapy's lazy
             # start), or every request would wait in memory at once
@@ -96,6 +104,23 @@ class DawnSpider(scrapy.Spider):
             yield self._request(url, follow=True)
         for url in self.archive_urls():
             yield self._request(url, follow=True)
+
+    async def backfill_requests(self):
+        """-a source=commoncrawl: one request per article the chosen crawls hold, answered from Common Crawl's
+        records (newscrawl/commoncrawl/), never from Dawn."""
+        backfill = Backfill.of(self.crawler)
+        try:  # the index is read in a thread: a second or more per page, the reactor goes on meanwhile
+            crawl_ids = await asyncio.to_thread(backfill.read_index, self.arguments)
+        except BACKFILL_FAILURES as exc:
+            self.logger.error("Common Crawl backfill stopped: %s", exc)
+            backfill.fail(str(exc))
+            await self.crawler.engine.close_spider_async(reason=REFUSED_REASON)
+            return
+        for entry in backfill.entries(self.arguments, crawl_ids):
+            if self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
+            yield scrapy.Request(entry["url"], callback=self.parse, errback=self.on_error,
+                                 cb_kwargs={"follow": False}, meta={CC_META: entry})
 
     def archive_article_urls(self) -> list[str]:
         """-a from_archive: one URL per article id captured in the replayed WARC files."""
@@ -199,7 +224,7 @@ class DawnSpider(scrapy.Spider):
             yield rendered
 
     def parse_article(self, response, reading: ArticleReading):
-        yield from article_items(self.crawler, response.url, reading)
+        yield from with_provenance(article_items(self.crawler, response.url, reading), response.meta)
 
     def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()

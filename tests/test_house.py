@@ -48,6 +48,7 @@ LAYERS = (
     {"distributed"},
     {"crawl"},
     {"state"},
+    {"commoncrawl"},
     {"monitoring"},
     {"commands", "settings", "fixture_library"},
 )

@@ -6,6 +6,7 @@ line and exit code 2; the spider parses them again with the same function.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,7 +14,8 @@ from urllib.parse import urlsplit
 
 from newscrawl.urls import SITE_HOST, SITE_ROOT
 
-KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive")
+KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive", "source", "crawls")
+SOURCES = ("dawn", "commoncrawl")  # -a source: where pages come from (docs/COMMONCRAWL.md)
 # Passed to every spider by the tools that start it (scrapyd's job id): not the user's to get wrong.
 PASSED_BY_TOOLS = ("_job",)
 _YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -30,6 +32,8 @@ class CrawlArguments:
     urls: tuple[str, ...] = ()
     refresh: bool = False
     from_archive: bool = False  # re-extract every article of NEWSCRAWL_REPLAY (docs/ARCHIVES.md)
+    source: str = "dawn"  # "commoncrawl": backfill since..until from Common Crawl, not from Dawn
+    crawls: tuple[str, ...] = ()  # with source=commoncrawl: these crawls only (e.g. CC-MAIN-2025-33)
 
     @property
     def dated(self) -> bool:
@@ -92,4 +96,22 @@ def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     urls = read_urls(raw.get("urls"), raw.get("url_file"))
     refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
     from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
-    return CrawlArguments(since, until, urls, refresh, from_archive)
+    source, crawls = parse_source(raw, since, urls, from_archive)
+    return CrawlArguments(since, until, urls, refresh, from_archive, source, crawls)
+
+
+def parse_source(raw: dict[str, str], since: date | None, urls: tuple, from_archive: bool) -> tuple[str, tuple]:
+    source = (raw.get("source") or "dawn").strip().lower()
+    if source not in SOURCES:
+        raise BadArgument(f"-a source={raw['source']!r}: expected one of {', '.join(SOURCES)}")
+    crawls = tuple(dict.fromkeys(c.strip() for c in (raw.get("crawls") or "").split(",") if c.strip()))
+    if crawls and source != "commoncrawl":
+        raise BadArgument("-a crawls=... names Common Crawl crawls: it needs -a source=commoncrawl")
+    if bad := [c for c in crawls if not re.fullmatch(r"CC-MAIN-\d{4}-\d{2,4}", c)]:
+        raise BadArgument(f"-a crawls: {bad[0]!r} is not a crawl id like CC-MAIN-2025-33")
+    if source == "commoncrawl":
+        if since is None:
+            raise BadArgument("-a source=commoncrawl needs -a since=YYYY-MM-DD (and -a until, default today)")
+        if urls or from_archive:
+            raise BadArgument("-a source=commoncrawl backfills a date range: it takes no urls, url_file or from_archive")
+    return source, crawls
