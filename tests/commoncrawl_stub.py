@@ -49,8 +49,9 @@ class StubServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 - http.server's name
+                arrived = time.monotonic()
                 status, headers, body = stub.answer(self.path, self.headers.get("Range"))
-                stub.log.append(Hit(time.monotonic(), self.path, status, self.headers.get("Range")))
+                stub.log.append(Hit(arrived, self.path, status, self.headers.get("Range")))
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
