@@ -5,13 +5,19 @@ pages (tests/commoncrawl_warcs.py: its docstring tells what the stub holds)."""
 from __future__ import annotations
 
 import json
+from contextlib import closing
+import os
+import signal
+import sqlite3
+import subprocess
+import time
 
 import pytest
 
 from newscrawl.fixture_library import article_fixtures, article_mismatches
 from tests.commoncrawl_stub import CommonCrawlStub
 from tests.commoncrawl_warcs import OUT_OF_RANGE, SINCE, UNTIL, expected_ids
-from tests.conftest import run_crawl
+from tests.conftest import ROOT, crawl_command, run_crawl
 
 RANGE = ("-a", "source=commoncrawl", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
 EXPECTED = {int(f.expected_path.stem): f for f in article_fixtures(("site",))}
@@ -117,3 +123,62 @@ def test_provenance_is_in_the_warc_record(first):
     assert len(sources) == len(expected_ids()) + len(OUT_OF_RANGE)
     assert all(source.startswith("commoncrawl CC-MAIN-2025-") for source in sources)
     assert json.dumps(sources)  # plain strings
+
+
+def kill_when(command: list[str], ready, timeout: float = 120) -> None:
+    """Start the crawl, SIGKILL it as soon as `ready()` holds."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert process.poll() is None, "the crawl ended before it could be killed"
+            assert time.monotonic() < deadline, "the crawl never got there"
+            time.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def test_killed_twice_and_restarted_fetches_nothing_twice_and_gives_the_uninterrupted_output(first, tmp_path):
+    _, uninterrupted = first
+    out = tmp_path / "out"
+    with CommonCrawlStub() as stub:
+        # slow enough to be killed half-way through the index, then half-way through the records
+        slow = {**stub.settings(tmp_path / "cc"), "NEWSCRAWL_RENDER": "0",
+                "NEWSCRAWL_CC_INDEX_DELAY": "0.3", "NEWSCRAWL_CC_DATA_DELAY": "0.1"}
+        command = crawl_command(out, *RANGE, mirror=None, settings=slow)
+        kill_when(command, lambda: len(stub.index.log) >= 5)
+        index_first = len(stub.index.log)
+        # between two records (a record whose bytes are on the way when the crawl dies is fetched again: at most
+        # one, the fetches of a worker being one at a time)
+        kill_when(command, lambda: 12 <= records_noted(tmp_path / "cc") == len(stub.data.fetched_records()))
+        assert len(stub.index.log) > index_first  # the second run went on reading the index
+        last = run_crawl(out, *RANGE, mirror=None, settings=slow)
+        assert last.returncode == 0, last.log[-3000:]
+        index_paths = [hit.path for hit in stub.index.log]
+        assert len(index_paths) == len(set(index_paths))  # no page of the index read twice (nor collinfo)
+        fetched = stub.data.fetched_records()
+        assert len(fetched) == len(set(fetched))  # no record fetched twice
+        assert len(fetched) == len(first[0].data.fetched_records())  # as many records as uninterrupted
+    # the output of the three runs: every article once, as the uninterrupted run wrote it
+    assert len(last.articles) == len({a["article_id"] for a in last.articles})
+    # (each stub builds its WARC files afresh: record ids, and so offsets and lengths, differ from the first's)
+    varying = ("fetched_at", "cc_offset", "cc_length")
+    assert without(last.articles, *varying) == without(uninterrupted.articles, *varying)
+
+
+def records_noted(directory) -> int:
+    """Records the backfill has noted in its progress file (stored or rejected)."""
+    path = directory / "progress.sqlite"
+    if not path.exists():
+        return 0
+    with closing(sqlite3.connect(path, timeout=5)) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        except sqlite3.OperationalError:  # not created yet
+            return 0
+
+
+def without(articles: list[dict], *names: str) -> dict[int, dict]:
+    return {a["article_id"]: {k: v for k, v in a.items() if k not in names} for a in articles}

@@ -43,6 +43,7 @@ def read_crawl(client: PoliteClient, progress: Progress, crawl: Crawl, since: da
             counts["crawls_empty"] += 1
             return
         pages = int(_json(answer, crawl, "showNumPages")["pages"])
+        progress.add_page(crawl.id, -1, pages, [])  # page -1: the count, kept so a restart does not ask again
     done = progress.pages_read(crawl.id)
     counts["index_pages_already_read"] += len(done - {-1})
     for page in range(pages):
@@ -51,13 +52,11 @@ def read_crawl(client: PoliteClient, progress: Progress, crawl: Crawl, since: da
         answer = client.get(index_url(crawl, since, page=str(page)))
         if answer.status == 400 or (answer.status == 404 and page > 0):
             logger.info("%s: the index ends at page %d (of %d counted)", crawl.id, page, pages)
-            progress.add_page(crawl.id, page, pages, [])
+            progress.add_page(crawl.id, -1, page, [])  # the count as it is now: a restart stops there too
             break
         captures = [] if answer.status == 404 else parse_lines(answer, crawl, counts)
         progress.add_page(crawl.id, page, pages, captures)
         counts["index_pages_read"] += 1
-    if pages == 0:
-        progress.add_page(crawl.id, -1, 0, [])
 
 
 def parse_lines(answer, crawl: Crawl, counts: Counter) -> list[dict]:

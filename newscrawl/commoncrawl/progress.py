@@ -1,7 +1,8 @@
 """Where a backfill's progress is kept: a small SQLite file, NEWSCRAWL_CC_DIR/progress.sqlite.
 
 - `index_pages`: each (crawl, page) of the CDX index already read; its captures were written in the same
-  transaction, so a killed backfill reads no page twice and loses none;
+  transaction, so a killed backfill reads no page twice and loses none; page -1 holds the crawl's page count
+  (showNumPages, or fewer when a page past the end answered 400; 0 for a crawl without captures);
 - `captures`: every capture listed (article id, time, status, record location, digest);
 - `records`: each WARC record fetched (by filename and offset) and what came of it: `stored` (in the WARC archive,
   under the URL `url`) or a reason it was not (`truncated`, `wrong_url`, ...), so no record is fetched twice.
@@ -38,8 +39,8 @@ class Progress:
 
     def page_count(self, crawl: str) -> int | None:
         with self.lock:
-            row = self.db.execute("SELECT MAX(pages) FROM index_pages WHERE crawl = ?", (crawl,)).fetchone()
-            return row[0]
+            row = self.db.execute("SELECT pages FROM index_pages WHERE crawl = ? AND page = -1", (crawl,)).fetchone()
+            return row[0] if row else None
 
     def add_page(self, crawl: str, page: int, pages: int, captures: list[dict]) -> None:
         """One page of the index and its captures, in one transaction."""
