@@ -75,6 +75,7 @@ class Backfill:
             stats.set_value(f"{COMMONCRAWL}/{name}", count)
         for client in (self.index, self.data):
             stats.set_value(f"{COMMONCRAWL}/{client.name}_requests", client.requests)
+            stats.set_value(f"{COMMONCRAWL}/{client.name}_waited_seconds", round(client.waited, 3))
             for reason, count in client.refusals.items():
                 stats.set_value(f"{COMMONCRAWL}/{client.name}_refused/{reason}", count)
 
