@@ -9,11 +9,11 @@ Arguments (all optional; read and checked by newscrawl/crawl/arguments.py; see R
                                            newscrawl/state/incremental.py); only changed ones are emitted again
   -a from_archive=1                        re-extract: every article captured in NEWSCRAWL_REPLAY, no discovery
                                            (implies refresh: only changed articles are emitted, as new versions)
+  -a source=commoncrawl -a since=... [-a crawls=ID,...]  backfill the range from Common Crawl, not from Dawn
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 from datetime import date
@@ -28,9 +28,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
 from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries
 from newscrawl.archive.replay import load_archive
-from newscrawl.commoncrawl.backfill import BACKFILL_FAILURES, Backfill
-from newscrawl.commoncrawl.fetch import REFUSED_REASON, with_provenance
-from newscrawl.commoncrawl.plan import CC_META
+from newscrawl.commoncrawl.fetch import backfill_requests, with_provenance
 from newscrawl.distributed.mode import seed_once
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (
@@ -84,8 +82,8 @@ class DawnSpider(scrapy.Spider):
     async def start(self):
         if not seed_once(self.crawler):
             return  # distributed mode: another worker pushed the entries; this one takes work from the queue
-        if self.arguments.source == "commoncrawl":
-            async for request in self.backfill_requests():
+        if self.arguments.source == "commoncrawl":  # every page from Common Crawl's records, none from Dawn
+            async for request in backfill_requests(self.crawler, self.arguments, self.parse, self.on_error):
                 yield request
             return
         if self.from_archive or self.explicit_urls:
@@ -104,23 +102,6 @@ class DawnSpider(scrapy.Spider):
             yield self._request(url, follow=True)
         for url in self.archive_urls():
             yield self._request(url, follow=True)
-
-    async def backfill_requests(self):
-        """-a source=commoncrawl: one request per article the chosen crawls hold, answered from Common Crawl's
-        records (newscrawl/commoncrawl/), never from Dawn."""
-        backfill = Backfill.of(self.crawler)
-        try:  # the index is read in a thread: a second or more per page, the reactor goes on meanwhile
-            crawl_ids = await asyncio.to_thread(backfill.read_index, self.arguments)
-        except BACKFILL_FAILURES as exc:
-            self.logger.error("Common Crawl backfill stopped: %s", exc)
-            backfill.fail(str(exc))
-            await self.crawler.engine.close_spider_async(reason=REFUSED_REASON)
-            return
-        for entry in backfill.entries(self.arguments, crawl_ids):
-            if self.crawler.engine.needs_backout():
-                await self.crawler.signals.wait_for(signals.scheduler_empty)
-            yield scrapy.Request(entry["url"], callback=self.parse, errback=self.on_error,
-                                 cb_kwargs={"follow": False}, meta={CC_META: entry})
 
     def archive_article_urls(self) -> list[str]:
         """-a from_archive: one URL per article id captured in the replayed WARC files."""

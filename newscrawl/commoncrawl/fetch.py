@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import _schedule_coro
 
 from newscrawl.archive.replay import load_archive
-from newscrawl.commoncrawl.backfill import Backfill
+from newscrawl.commoncrawl.backfill import BACKFILL_FAILURES, Backfill
 from newscrawl.commoncrawl.client import CommonCrawlRefused
 from newscrawl.commoncrawl.plan import CC_META
 from newscrawl.commoncrawl.records import BadRecord, CapturedPage, fetch_record
@@ -118,6 +119,24 @@ class CommonCrawlRecords:
             logger.error("%s", refused)
         self.stats.set_value(f"{COMMONCRAWL}/refused", str(refused))
         _schedule_coro(self.crawler.engine.close_spider_async(reason=REFUSED_REASON))
+
+
+async def backfill_requests(crawler, arguments, callback, errback):
+    """-a source=commoncrawl: one request per article the chosen crawls hold (newscrawl/commoncrawl/plan.py), handed
+    to the scheduler as it has room; each is answered by CommonCrawlRecords, never by Dawn."""
+    backfill = Backfill.of(crawler)
+    try:  # the index is read in a thread: a second or more per page, the reactor goes on meanwhile
+        crawl_ids = await asyncio.to_thread(backfill.read_index, arguments)
+    except BACKFILL_FAILURES as exc:
+        logger.error("Common Crawl backfill stopped: %s", exc)
+        backfill.fail(str(exc))
+        await crawler.engine.close_spider_async(reason=REFUSED_REASON)
+        return
+    for entry in backfill.entries(arguments, crawl_ids):
+        if crawler.engine.needs_backout():
+            await crawler.signals.wait_for(signals.scheduler_empty)
+        yield Request(entry["url"], callback=callback, errback=errback, cb_kwargs={"follow": False},
+                      meta={CC_META: entry})
 
 
 def with_provenance(items, meta: dict):
