@@ -23,6 +23,7 @@ from newscrawl.commoncrawl.client import CommonCrawlRefused
 from newscrawl.commoncrawl.plan import CC_META
 from newscrawl.commoncrawl.records import BadRecord, CapturedPage, fetch_record
 from newscrawl.items import Article
+from newscrawl.distributed.mode import is_distributed
 from newscrawl.downloader.handler import RoutingDownloadHandler, build_response, warc_directory
 from newscrawl.stats_keys import COMMONCRAWL
 
@@ -122,8 +123,8 @@ class CommonCrawlRecords:
 
 
 async def backfill_requests(crawler, arguments, callback, errback):
-    """-a source=commoncrawl: one request per article the chosen crawls hold (newscrawl/commoncrawl/plan.py), handed
-    to the scheduler as it has room; each is answered by CommonCrawlRecords, never by Dawn."""
+    """-a source=commoncrawl: one request per article the chosen crawls hold (newscrawl/commoncrawl/plan.py); each is
+    answered by CommonCrawlRecords, never by Dawn."""
     backfill = Backfill.of(crawler)
     try:  # the index is read in a thread: a second or more per page, the reactor goes on meanwhile
         crawl_ids = await asyncio.to_thread(backfill.read_index, arguments)
@@ -132,8 +133,11 @@ async def backfill_requests(crawler, arguments, callback, errback):
         backfill.fail(str(exc))
         await crawler.engine.close_spider_async(reason=REFUSED_REASON)
         return
+    # one process: handed over as the scheduler has room (a long list waits in the progress file, not in memory);
+    # distributed mode: all pushed to the shared queue at once, for every worker to take from
+    lazily = not is_distributed(crawler.settings)
     for entry in backfill.entries(arguments, crawl_ids):
-        if crawler.engine.needs_backout():
+        if lazily and crawler.engine.needs_backout():
             await crawler.signals.wait_for(signals.scheduler_empty)
         yield Request(entry["url"], callback=callback, errback=errback, cb_kwargs={"follow": False},
                       meta={CC_META: entry})
