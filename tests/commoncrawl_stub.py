@@ -32,6 +32,7 @@ class Hit:
     path: str
     status: int
     range: str | None
+    size: int  # bytes of the body sent
 
 
 class StubServer:
@@ -51,7 +52,7 @@ class StubServer:
             def do_GET(self):  # noqa: N802 - http.server's name
                 arrived = time.monotonic()
                 status, headers, body = stub.answer(self.path, self.headers.get("Range"))
-                stub.log.append(Hit(arrived, self.path, status, self.headers.get("Range")))
+                stub.log.append(Hit(arrived, self.path, status, self.headers.get("Range"), len(body)))
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
