@@ -7,6 +7,8 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+from scrapy import signals
+
 from newscrawl.commoncrawl.cdx import CdxAnswerError, read_crawl
 from newscrawl.commoncrawl.client import CommonCrawlRefused, PoliteClient
 from newscrawl.commoncrawl.collinfo import UnknownCrawl, crawl_list, pick_crawls
@@ -37,8 +39,10 @@ class Backfill:
 
     @classmethod
     def of(cls, crawler) -> Backfill:
+        """The crawler's one backfill (its clients keep the gaps for the whole crawl), closed with the spider."""
         if not hasattr(crawler, "newscrawl_backfill"):
             crawler.newscrawl_backfill = cls(crawler)
+            crawler.signals.connect(crawler.newscrawl_backfill.close, signal=signals.spider_closed)
         return crawler.newscrawl_backfill
 
     def read_index(self, arguments) -> list[str]:

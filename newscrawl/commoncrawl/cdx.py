@@ -34,17 +34,19 @@ def index_url(crawl: Crawl, since: date, **extra) -> str:
 
 
 def read_crawl(client: PoliteClient, progress: Progress, crawl: Crawl, since: date, counts: Counter) -> None:
-    """Every page of the crawl's index not read before, into the progress file."""
-    pages = progress.page_count(crawl.id)
+    """Every page of the crawl's index not read before, into the progress file. Pages are kept per query (the
+    crawl and `from`): another range asks other pages."""
+    query = f"{crawl.id} from={since:%Y%m%d}"
+    pages = progress.page_count(query)
     if pages is None:
         answer = client.get(index_url(crawl, since, showNumPages="true"))
         if answer.status == 404:  # "No Captures found": nothing of Dawn in this crawl
-            progress.add_page(crawl.id, -1, 0, [])
+            progress.add_page(query, -1, 0, [])
             counts["crawls_empty"] += 1
             return
         pages = int(_json(answer, crawl, "showNumPages")["pages"])
-        progress.add_page(crawl.id, -1, pages, [])  # page -1: the count, kept so a restart does not ask again
-    done = progress.pages_read(crawl.id)
+        progress.add_page(query, -1, pages, [])  # page -1: the count, kept so a restart does not ask again
+    done = progress.pages_read(query)
     counts["index_pages_already_read"] += len(done - {-1})
     for page in range(pages):
         if page in done:
@@ -52,10 +54,10 @@ def read_crawl(client: PoliteClient, progress: Progress, crawl: Crawl, since: da
         answer = client.get(index_url(crawl, since, page=str(page)))
         if answer.status == 400 or (answer.status == 404 and page > 0):
             logger.info("%s: the index ends at page %d (of %d counted)", crawl.id, page, pages)
-            progress.add_page(crawl.id, -1, page, [])  # the count as it is now: a restart stops there too
+            progress.add_page(query, -1, page, [])  # the count as it is now: a restart stops there too
             break
         captures = [] if answer.status == 404 else parse_lines(answer, crawl, counts)
-        progress.add_page(crawl.id, page, pages, captures)
+        progress.add_page(query, page, pages, captures)
         counts["index_pages_read"] += 1
 
 

@@ -119,6 +119,7 @@ class CommonCrawlRecords:
         if self.stats.get_value(f"{COMMONCRAWL}/refused") is None:
             logger.error("%s", refused)
         self.stats.set_value(f"{COMMONCRAWL}/refused", str(refused))
+        Backfill.of(self.crawler).flush_stats()
         _schedule_coro(self.crawler.engine.close_spider_async(reason=REFUSED_REASON))
 
 

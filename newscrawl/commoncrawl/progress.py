@@ -1,6 +1,6 @@
 """Where a backfill's progress is kept: a small SQLite file, NEWSCRAWL_CC_DIR/progress.sqlite.
 
-- `index_pages`: each (crawl, page) of the CDX index already read; its captures were written in the same
+- `index_pages`: each (query, page) of the CDX index already read (the query: crawl id and `from`); its captures were written in the same
   transaction, so a killed backfill reads no page twice and loses none; page -1 holds the crawl's page count
   (showNumPages, or fewer when a page past the end answered 400; 0 for a crawl without captures);
 - `captures`: every capture listed (article id, time, status, record location, digest);
@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS index_pages (crawl TEXT, page INTEGER, pages INTEGER, PRIMARY KEY (crawl, page));
+CREATE TABLE IF NOT EXISTS index_pages (query TEXT, page INTEGER, pages INTEGER, PRIMARY KEY (query, page));
 CREATE TABLE IF NOT EXISTS captures (crawl TEXT, article_id INTEGER, url TEXT, timestamp TEXT, status TEXT,
     filename TEXT, offset INTEGER, length INTEGER, digest TEXT, PRIMARY KEY (filename, offset));
 CREATE TABLE IF NOT EXISTS records (filename TEXT, offset INTEGER, outcome TEXT, url TEXT, article_id INTEGER,
@@ -33,23 +33,23 @@ class Progress:
         self.db.executescript(SCHEMA)
         self.lock = threading.RLock()  # the connection is shared by threads: one statement at a time
 
-    def pages_read(self, crawl: str) -> set[int]:
+    def pages_read(self, query: str) -> set[int]:
         with self.lock:
-            return {row[0] for row in self.db.execute("SELECT page FROM index_pages WHERE crawl = ?", (crawl,))}
+            return {row[0] for row in self.db.execute("SELECT page FROM index_pages WHERE query = ?", (query,))}
 
-    def page_count(self, crawl: str) -> int | None:
+    def page_count(self, query: str) -> int | None:
         with self.lock:
-            row = self.db.execute("SELECT pages FROM index_pages WHERE crawl = ? AND page = -1", (crawl,)).fetchone()
+            row = self.db.execute("SELECT pages FROM index_pages WHERE query = ? AND page = -1", (query,)).fetchone()
             return row[0] if row else None
 
-    def add_page(self, crawl: str, page: int, pages: int, captures: list[dict]) -> None:
+    def add_page(self, query: str, page: int, pages: int, captures: list[dict]) -> None:
         """One page of the index and its captures, in one transaction."""
         with self.lock:
             with self.db:
                 self.db.execute("BEGIN")
                 self.db.executemany(f"INSERT OR IGNORE INTO captures VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})",
                                     [tuple(c[k] for k in CAPTURE_COLUMNS) for c in captures])
-                self.db.execute("INSERT OR REPLACE INTO index_pages VALUES (?, ?, ?)", (crawl, page, pages))
+                self.db.execute("INSERT OR REPLACE INTO index_pages VALUES (?, ?, ?)", (query, page, pages))
 
     def captures(self, crawls: list[str]) -> list[dict]:
         with self.lock:
