@@ -146,7 +146,7 @@ def test_killed_twice_and_restarted_fetches_nothing_twice_and_gives_the_uninterr
     with CommonCrawlStub() as stub:
         # slow enough to be killed half-way through the index, then half-way through the records
         slow = {**stub.settings(tmp_path / "cc"), "NEWSCRAWL_RENDER": "0",
-                "NEWSCRAWL_CC_INDEX_DELAY": "0.3", "NEWSCRAWL_CC_DATA_DELAY": "0.1"}
+                "NEWSCRAWL_CC_INDEX_DELAY": "0.3", "NEWSCRAWL_CC_DATA_DELAY": "0.3"}
         command = crawl_command(out, *RANGE, mirror=None, settings=slow)
         kill_when(command, lambda: len(stub.index.log) >= 5)
         index_first = len(stub.index.log)
