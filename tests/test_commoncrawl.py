@@ -148,7 +148,8 @@ def test_killed_twice_and_restarted_fetches_nothing_twice_and_gives_the_uninterr
         slow = {**stub.settings(tmp_path / "cc"), "NEWSCRAWL_RENDER": "0",
                 "NEWSCRAWL_CC_INDEX_DELAY": "0.3", "NEWSCRAWL_CC_DATA_DELAY": "0.3"}
         command = crawl_command(out, *RANGE, mirror=None, settings=slow)
-        kill_when(command, lambda: len(stub.index.log) >= 5)
+        # between two index requests: each answer noted (collinfo.json cached, page counts and pages stored)
+        kill_when(command, lambda: 5 <= index_noted(tmp_path / "cc") == len(stub.index.log))
         index_first = len(stub.index.log)
         # between two records (a record whose bytes are on the way when the crawl dies is fetched again: at most
         # one, the fetches of a worker being one at a time)
@@ -168,16 +169,26 @@ def test_killed_twice_and_restarted_fetches_nothing_twice_and_gives_the_uninterr
     assert without(last.articles, *varying) == without(uninterrupted.articles, *varying)
 
 
-def records_noted(directory) -> int:
-    """Records the backfill has noted in its progress file (stored or rejected)."""
+def rows(directory, table: str) -> int:
+    """Rows of a table of the backfill's progress file (0 before it exists)."""
     path = directory / "progress.sqlite"
     if not path.exists():
         return 0
     with closing(sqlite3.connect(path, timeout=5)) as db:
         try:
-            return db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+            return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         except sqlite3.OperationalError:  # not created yet
             return 0
+
+
+def records_noted(directory) -> int:
+    """Records the backfill has noted in its progress file (stored or rejected)."""
+    return rows(directory, "records")
+
+
+def index_noted(directory) -> int:
+    """Index answers the backfill has kept: collinfo.json in its cache, page counts and pages in its progress file."""
+    return (directory / "collinfo.json").exists() + rows(directory, "index_pages")
 
 
 def without(articles: list[dict], *names: str) -> dict[int, dict]:
