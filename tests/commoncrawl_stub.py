@@ -10,15 +10,14 @@ every request of it with 503 (a permanent refusal). The index server and the dat
 
 from __future__ import annotations
 
-import http.server
 import json
 import math
-import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from tests.commoncrawl_warcs import CRAWLS, StubCrawl, build_stub
+from tests.local_site import AnsweringServer
 
 LINES_PER_PAGE = 8  # Common Crawl's pages hold 5 blocks of 3000 lines; a few lines make several pages here
 GATEWAY_TIMEOUT = (b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway"
@@ -35,7 +34,7 @@ class Hit:
     size: int  # bytes of the body sent
 
 
-class StubServer:
+class StubServer(AnsweringServer):
     def __init__(self, role: str, crawls: dict[str, StubCrawl]):
         self.role = role  # "index" or "data"
         self.crawls = crawls
@@ -44,40 +43,17 @@ class StubServer:
         self.script: list[int] = []
         self.refuse = False
         self.index_base = ""  # the index server's own URL, for collinfo's cdx-api
-        stub = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self):  # noqa: N802 - http.server's name
-                arrived = time.monotonic()
-                status, headers, body = stub.answer(self.path, self.headers.get("Range"))
-                stub.log.append(Hit(arrived, self.path, status, self.headers.get("Range"), len(body)))
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(self.logged_answer)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://{self.address}"
 
-    def __enter__(self) -> StubServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def logged_answer(self, path: str, request_headers) -> tuple[int, dict, bytes]:
+        arrived = time.monotonic()
+        status, headers, body = self.answer(path, request_headers.get("Range"))
+        self.log.append(Hit(arrived, path, status, request_headers.get("Range"), len(body)))
+        return status, headers, body
 
     # ---- answers ------------------------------------------------------------------------------------------
     def answer(self, path: str, byte_range: str | None) -> tuple[int, dict, bytes]:

@@ -65,8 +65,8 @@ class CommonCrawlRecords:
                 self.stats.inc_value(f"{COMMONCRAWL}/records_from_archive")
                 request.meta[CAPTURE_META] = capture
                 return response
-            if done is not None and done[0] != "stored":
-                continue  # rejected before: its reason was counted then
+            if done is not None and done[0] not in ("stored", "read"):
+                continue  # rejected before: its reason was counted then ("read": fetched with no archive to keep it)
             try:
                 page = await asyncio.to_thread(fetch_record, backfill.data, backfill.data_base, capture)
             except CommonCrawlRefused as refused:
