@@ -193,3 +193,16 @@ def index_noted(directory) -> int:
 
 def without(articles: list[dict], *names: str) -> dict[int, dict]:
     return {a["article_id"]: {k: v for k, v in a.items() if k not in names} for a in articles}
+
+
+def test_a_rerun_of_a_finished_backfill_asks_nothing_and_writes_nothing(first):
+    stub, done = first
+    before = len(stub.index.log), len(stub.data.log)
+    again = backfill(stub, done.output_dir)  # the same output, state store and progress file
+    assert again.returncode == 0, again.log[-3000:]
+    assert (len(stub.index.log), len(stub.data.log)) == before  # collinfo cached, pages read, records stored
+    assert len(again.articles) == len(done.articles)  # no line added
+    stats = {k.removeprefix("newscrawl/commoncrawl/"): v for k, v in again.stats.items()}
+    assert stats["articles_held_unchanged"] == len(expected_ids())
+    # the article published outside the range is not in the store: read again, from the archive, dropped again
+    assert stats["records_from_archive"] == len(OUT_OF_RANGE) and "records_fetched" not in stats

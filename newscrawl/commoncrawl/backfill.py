@@ -62,12 +62,15 @@ class Backfill:
         state = state_for(self.crawler)
         refresh = arguments.refresh
 
-        def already_held(article_id: int, digest: str | None) -> bool:
+        def already_held(article_id: int, chosen: list[dict]) -> bool:
             record = state.article(article_id) if state is not None and not refresh else None
             if record is None or record.status != "emitted":
                 return False
             fetched = self.progress.fetched_digest(article_id)
-            return fetched is None or fetched == digest  # held, from Dawn or from this very capture
+            # the capture that would be read now: the first not rejected before (a truncated one is passed over)
+            usable = [c for c in chosen if (self.progress.record(c["filename"], c["offset"]) or ("",))[0]
+                      in ("", "stored", "read")]
+            return fetched is None or not usable or fetched == usable[0]["digest"]  # from Dawn, or this capture
 
         yield from backfill_entries(self.progress, crawl_ids, arguments.since, arguments.until, self.counts,
                                     already_held)

@@ -39,8 +39,8 @@ def candidates(captures: list[dict], since: date, until: date) -> list[dict]:
 
 
 def backfill_entries(progress: Progress, crawls: list[str], since: date, until: date, counts: Counter,
-                     already_held=lambda article_id, digest: False) -> Iterator[dict]:
-    """One entry per article id to fetch: {"article_id", "url", "candidates"}. `already_held(id, digest)`: the
+                     already_held=lambda article_id, chosen: False) -> Iterator[dict]:
+    """One entry per article id to fetch: {"article_id", "url", "candidates"}. `already_held(id, candidates)`: the
     state store holds the article unchanged (it is then counted, not yielded)."""
     by_id: dict[int, list[dict]] = {}
     for capture in progress.captures(crawls):
@@ -55,7 +55,7 @@ def backfill_entries(progress: Progress, crawls: list[str], since: date, until: 
             counts["articles_without_200_capture"] += 1
             continue
         counts["captures_not_needed"] += len(chosen) - 1
-        if already_held(article_id, chosen[0]["digest"]):
+        if already_held(article_id, chosen):
             counts["articles_held_unchanged"] += 1
             continue
         counts["articles_planned"] += 1
