@@ -81,3 +81,14 @@ def test_the_default_gaps_hold(tmp_path):
     assert {a["cc_crawl"] for a in result.articles} == {"CC-MAIN-2025-30"}
 
 
+
+
+def test_a_crawl_collinfo_does_not_list_stops_the_backfill_with_one_line(tmp_path):
+    with CommonCrawlStub() as stub:
+        result = backfill(stub, tmp_path / "out", "-a", "crawls=CC-MAIN-2019-04")
+        assert [hit.path for hit in stub.index.log] == ["/collinfo.json"] and stub.data.log == []
+    assert result.returncode == 3
+    errors = [line for line in result.log.splitlines() if "] ERROR: " in line]
+    assert len(errors) == 1 and errors[0].endswith(
+        "Common Crawl backfill stopped: -a crawls: CC-MAIN-2019-04 not in collinfo.json "
+        "(newest: CC-MAIN-2025-30, CC-MAIN-2025-28, CC-MAIN-2025-26)"), errors
