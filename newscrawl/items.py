@@ -44,6 +44,12 @@ class Article:
     # why the page's render failed ("TimeoutError", ...) when the Article is what its plain HTML gave; else None
     render_failed: str | None = field(default=None, metadata=NOT_FROM_PAGE)
     version: int = field(default=1, metadata=NOT_FROM_PAGE)  # 1 when first emitted; +1 each time a later crawl emits it changed (pipelines/versioning.py)
+    source: str = field(default="live", metadata=NOT_FROM_PAGE)  # "live" (from Dawn) or "commoncrawl"
+    cc_crawl: str | None = field(default=None, metadata=NOT_FROM_PAGE)  # from Common Crawl: the crawl id
+    cc_filename: str | None = field(default=None, metadata=NOT_FROM_PAGE)  # its WARC file, relative to the data server
+    cc_offset: int | None = field(default=None, metadata=NOT_FROM_PAGE)  # the record's offset in that file
+    cc_length: int | None = field(default=None, metadata=NOT_FROM_PAGE)  # the record's length (gzip member)
+    cc_captured_at: str | None = field(default=None, metadata=NOT_FROM_PAGE)  # when Common Crawl captured it (UTC)
 
 
 @dataclass

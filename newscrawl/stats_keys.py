@@ -45,6 +45,10 @@ STOPPED = "newscrawl/stopped"  # /host_unreachable, /blocked: newscrawl/download
 LOST = "newscrawl/lost"
 COOKIES_DISCARDED = "newscrawl/cookies/discarded"  # /<too_many|too_long>: newscrawl/downloader/cookies.py
 
+# ---- the Common Crawl backfill (newscrawl/commoncrawl/; docs/COMMONCRAWL.md) ----------------------------------------
+# /index_pages_read, /captures_<reason>, /articles_planned, /records_fetched, /rejected/<reason>, /refused, ...
+COMMONCRAWL = "newscrawl/commoncrawl"
+
 # ---- distributed mode (newscrawl/distributed/frontier.py, newscrawl/distributed/shared_budget.py; docs/SCALING.md) ----------------------
 FRONTIER = "newscrawl/frontier"  # /leased, /done, /carried_on, /handed_back, /requeued_expired, /gave_up: leases
 CRAWL_GIVEN_UP = "newscrawl/frontier/crawl_given_up"  # requests the whole crawl gave up, seen at this worker's end

@@ -1,14 +1,13 @@
 """The `dawn` spider: discovery, following links and choosing the parser. Extraction lives in
 newscrawl.extraction; validation, sidebar stripping, deduplication and writing live in pipelines/. Its arguments
-(since, until, urls, url_file, ids, refresh, from_archive) are read and checked by newscrawl/crawl/arguments.py
-and listed in README "Spider arguments".
+(since, until, urls, url_file, ids, refresh, from_archive, source, crawls) are read and checked by
+newscrawl/crawl/arguments.py and listed in README "Spider arguments".
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import date
 from functools import cached_property
 
 import scrapy
@@ -18,6 +17,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN
 from newscrawl.crawl.article_items import article_items, count_parser_error, count_skipped_entries, sidebar_links
 from newscrawl.archive.replay import load_archive
+from newscrawl.commoncrawl.fetch import backfill_requests, with_provenance
 from newscrawl.distributed.seeding import seed
 from newscrawl.crawl.article_reader import ArticleReader, ArticleReading, read_article_page
 from newscrawl.extraction import (feed_bodies, feed_links, listing_links, listing_teasers, sitemap_index_locations,
@@ -66,6 +66,10 @@ class DawnSpider(scrapy.Spider):
 
     # ---- where the crawl starts ------------------------------------------------------------------
     async def start(self):
+        if self.arguments.source == "commoncrawl":  # every page from Common Crawl's records, none from Dawn
+            async for request in backfill_requests(self.crawler, self.arguments, self.parse, self.on_error):
+                yield request
+            return
         # a list of any length (a url_file, an archive) goes to the scheduler as it has room; in distributed mode to
         # the shared queue by one worker at a time, under a lease another worker takes over (distributed/seeding.py)
         async for request in seed(self.crawler, self.start_entries):
@@ -111,10 +115,6 @@ class DawnSpider(scrapy.Spider):
         # copy's URL is requested as its article's canonical URL: the canonical page is the article (urls.py)
         return scrapy.Request(request_url(url), callback=self.parse, errback=self.on_error, cb_kwargs={"follow": follow},
                               meta={"newscrawl_modified": modified, **(meta or {})})
-
-    def in_range(self, day: date | None) -> bool:
-        # an entry that does not say when is kept: the article page will (pipelines/date_range.py)
-        return self.arguments.in_range(day)
 
     # ---- routing ---------------------------------------------------------------------------------
     @cached_property
@@ -198,9 +198,10 @@ class DawnSpider(scrapy.Spider):
             yield rendered
 
     def parse_article(self, response, reading: ArticleReading):
-        yield from article_items(self.crawler, response.url, reading, response.meta.get(RENDER_FAILED_META))
-        # the sidebar's stories are articles too: followed, unless the crawl was given its pages (-a urls, archive)
-        yield from self._follow(sidebar_links(reading), response, not (self.arguments.explicit or self.from_archive))
+        items = article_items(self.crawler, response.url, reading, response.meta.get(RENDER_FAILED_META))
+        yield from with_provenance(items, response.meta)  # an Article from Common Crawl says where it came from
+        # the sidebar's stories are articles too: followed, unless the crawl was given its pages (arguments.py)
+        yield from self._follow(sidebar_links(reading), response, self.arguments.follows_links)
 
     def parse_listing(self, response, follow: bool, skipped: Counter):
         fetched_at = utc_now()
@@ -218,7 +219,7 @@ class DawnSpider(scrapy.Spider):
         if not follow:
             return
         # the links published in the crawl's range (undated ones too); the ledger learns of them all
-        links = announce_links(self.crawler, response.request, links, self.in_range)
+        links = announce_links(self.crawler, response.request, links, self.arguments.in_range)
         self.crawler.stats.inc_value(DISCOVERED_LINKS, len(links))
         for link in links:
             yield self._request(link.url, follow=False, modified=link.modified)

@@ -46,8 +46,9 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
-              spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
+def crawl_command(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
+                  spider: str = "dawn") -> list[str]:
+    """The `scrapy crawl` command line of run_crawl (for a test that runs it itself: to kill it, say)."""
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
                "-s", "NEWSCRAWL_SUMMARY=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
     # each output directory has its own state store, so a crawl into a fresh directory is a first run
@@ -56,13 +57,23 @@ def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, se
         command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
     for name, value in (settings or {}).items():
         command += ["-s", f"{name}={value}"]
-    command += list(args)
+    return command + list(args)
+
+
+def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
+              spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
+    command = crawl_command(output_dir, *args, mirror=mirror, settings=settings, spider=spider)
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return crawl_result(output_dir, done.stderr, done.returncode)
+
+
+def crawl_result(output_dir: Path, log: str, returncode: int) -> CrawlResult:
+    """What a crawl into output_dir left: its items, its last_crawl.json stats."""
     stats_path = output_dir / "last_crawl.json"
     stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
     return CrawlResult(read_jsonl(output_dir / "articles.jsonl"), read_jsonl(output_dir / "editorial_teasers.jsonl"),
-                       stats, done.stderr, output_dir, done.returncode)
+                       stats, log, output_dir, returncode)
 
 
 @pytest.fixture

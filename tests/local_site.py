@@ -19,27 +19,19 @@ from newscrawl.downloader.mirror import Mirror
 MARKER = ("X-Served-By", "newscrawl-test-site")
 
 
-class LocalSite:
-    """A ThreadingHTTPServer on a free port of 127.0.0.1 answering from a mirror; counts the requests it got."""
+class AnsweringServer:
+    """A ThreadingHTTPServer on a free port of 127.0.0.1, each GET answered by `answer(path, request_headers)`, which
+    gives (status, headers, body); Content-Length is added."""
 
-    def __init__(self, directory: Path, delay: float = 0.0):
-        self.mirror = Mirror(directory)
-        self.requests: list[str] = []
-        site = self
-
+    def __init__(self, answer):
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 - http.server's name
-                url = f"https://www.dawn.com{self.path}"
-                site.requests.append(url)
-                if delay:
-                    time.sleep(delay)
-                status, headers, body = site.mirror.answer(url)
+                status, headers, body = answer(self.path, self.headers)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header(*MARKER)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -59,7 +51,7 @@ class LocalSite:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def __enter__(self) -> LocalSite:
+    def __enter__(self):
         self.thread.start()
         return self
 
@@ -68,3 +60,20 @@ class LocalSite:
         self.server.server_close()
         self.thread.join(timeout=10)
 
+
+class LocalSite(AnsweringServer):
+    """The offline site (a mirror) served on 127.0.0.1; counts the requests it got."""
+
+    def __init__(self, directory: Path, delay: float = 0.0):
+        self.mirror = Mirror(directory)
+        self.requests: list[str] = []
+        self.delay = delay
+        super().__init__(self.answer)
+
+    def answer(self, path: str, request_headers) -> tuple[int, dict, bytes]:
+        url = f"https://www.dawn.com{path}"
+        self.requests.append(url)
+        if self.delay:
+            time.sleep(self.delay)
+        status, headers, body = self.mirror.answer(url)
+        return status, {**headers, MARKER[0]: MARKER[1]}, body

@@ -200,7 +200,8 @@ def test_the_page_gives_exactly_the_article_fields_the_page_can_know():
     # content_hash is the strip-sidebar pipeline's, computed once the body is final (docs/SIDEBAR.md)
     # render_failed is the spider's: it knows whether the page is a plain download read after a failed render
     assert set(page_fields(Article)) == {f.name for f in fields(Article)} - {"item_type", "fetched_at", "version",
-                                                                             "content_hash", "render_failed"}
+                                                                             "content_hash", "render_failed"} - {
+        "source", "cc_crawl", "cc_filename", "cc_offset", "cc_length", "cc_captured_at"}  # where the page came from
 
 
 def test_a_page_object_missing_a_field_fails_when_defined():

@@ -48,6 +48,7 @@ LAYERS = (
     {"distributed"},
     {"crawl"},
     {"state"},
+    {"commoncrawl"},
     {"monitoring"},
     {"export", "report"},
     {"commands", "settings", "fixture_library"},

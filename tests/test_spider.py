@@ -46,15 +46,15 @@ def test_until_alone_is_that_one_day():
     spider = make_spider(until="2025-06-19")
     assert spider.archive_urls() == ["https://www.dawn.com/latest-news/2025-06-19",
                                      "https://www.dawn.com/newspaper/editorial/2025-06-19"]
-    assert spider.in_range(date(2025, 6, 19))
-    assert not spider.in_range(date(2025, 6, 16))  # a sitemap entry of an earlier day (1917388) is not followed
+    assert spider.arguments.in_range(date(2025, 6, 19))
+    assert not spider.arguments.in_range(date(2025, 6, 16))  # a sitemap entry of an earlier day (1917388) is not followed
 
 
 def test_date_range_filter():
     spider = make_spider(since="2025-06-18", until="2025-06-19")
-    assert spider.in_range(date(2025, 6, 18)) and spider.in_range(date(2025, 6, 19))
-    assert not spider.in_range(date(2025, 6, 17)) and not spider.in_range(date(2025, 6, 20))
-    assert spider.in_range(None)
+    assert spider.arguments.in_range(date(2025, 6, 18)) and spider.arguments.in_range(date(2025, 6, 19))
+    assert not spider.arguments.in_range(date(2025, 6, 17)) and not spider.arguments.in_range(date(2025, 6, 20))
+    assert spider.arguments.in_range(None)
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -153,8 +153,8 @@ class WarcRecorder:
         self.digests.close()
 
     # ---- records ----------------------------------------------------------------------------------------
-    def record(self, request, response, rendered_by: str | None = None) -> str:
-        """Write one download; returns "response" or "revisit"."""
+    def record(self, request, response, rendered_by: str | None = None, warc_fields: dict | None = None) -> str:
+        """Write one download; returns "response" or "revisit". `warc_fields`: more WARC headers (provenance)."""
         if self.file is None:
             self._open()
         writer = self.writer
@@ -163,7 +163,7 @@ class WarcRecorder:
         http_headers = StatusAndHeaders(http_status_line(response.status),
                                         header_list(response.headers, RENDERED_SKIPPED_HEADERS if rendered_by else TRANSFER_HEADERS),
                                         protocol=protocol)
-        warc_fields = {RENDERED_FIELD: rendered_by} if rendered_by else {}
+        warc_fields = {**(warc_fields or {}), **({RENDERED_FIELD: rendered_by} if rendered_by else {})}
         if address := getattr(response, "ip_address", None):
             warc_fields["WARC-IP-Address"] = str(address)
         record = writer.create_warc_record(url, "response", payload=BytesIO(response.body),

@@ -6,6 +6,7 @@ line and exit code 2; the spider parses them again with the same function.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,10 +15,11 @@ from urllib.parse import urlsplit
 
 from newscrawl.urls import ARTICLE_ID_RANGE, SITE_HOST, SITE_ROOT, canonical_article_url
 
-KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive", "ids")
+KNOWN = ("since", "until", "urls", "url_file", "refresh", "from_archive", "ids", "source", "crawls")
 # -a ids=FROM-TO asks for every id of a range; a longer sweep is split by the user (at the polite 2 s a request,
 # 100,000 ids are 2.3 days)
 MAX_SWEEP_IDS = 100_000
+SOURCES = ("dawn", "commoncrawl")  # -a source: where pages come from (docs/COMMONCRAWL.md)
 # Passed to every spider by the tools that start it (scrapyd's job id): not the user's to get wrong.
 PASSED_BY_TOOLS = ("_job",)
 _YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -41,6 +43,12 @@ class CrawlArguments:
     def explicit(self) -> bool:
         return bool(self.urls or self.url_file or self.ids)
 
+    @property
+    def follows_links(self) -> bool:
+        """Discovery follows links; a crawl given its pages (urls, url_file, ids, an archive, a Common Crawl
+        backfill) asks for those only, and never Dawn for anything else."""
+        return not (self.explicit or self.from_archive or self.source == "commoncrawl")
+
     def explicit_sources(self) -> Iterator[tuple[str, str]]:
         """(the ledger's source name, URL) of every page given to the crawl: -a urls, then -a url_file's URLs
         (source "urls"), then -a ids (source "ids"); streamed, so a list of any length is never held whole (a
@@ -55,6 +63,8 @@ class CrawlArguments:
 
     def explicit_urls(self) -> Iterator[str]:
         return (url for _, url in self.explicit_sources())
+    source: str = "dawn"  # "commoncrawl": backfill since..until from Common Crawl, not from Dawn
+    crawls: tuple[str, ...] = ()  # with source=commoncrawl: these crawls only (e.g. CC-MAIN-2025-33)
 
     @property
     def dated(self) -> bool:
@@ -143,4 +153,22 @@ def parse_arguments(raw: dict[str, str], today: date) -> CrawlArguments:
     refresh = parse_flag(str(raw.get("refresh") or ""), "refresh")
     from_archive = parse_flag(str(raw.get("from_archive") or ""), "from_archive")
     ids = parse_ids(raw["ids"]) if raw.get("ids") else range(0)
-    return CrawlArguments(since, until, urls, refresh, from_archive, raw.get("url_file") or None, ids)
+    source, crawls = parse_source(raw, since, urls or raw.get("url_file") or ids, from_archive)
+    return CrawlArguments(since, until, urls, refresh, from_archive, raw.get("url_file") or None, ids, source, crawls)
+
+
+def parse_source(raw: dict[str, str], since: date | None, urls: tuple, from_archive: bool) -> tuple[str, tuple]:
+    source = (raw.get("source") or "dawn").strip().lower()
+    if source not in SOURCES:
+        raise BadArgument(f"-a source={raw['source']!r}: expected one of {', '.join(SOURCES)}")
+    crawls = tuple(dict.fromkeys(c.strip() for c in (raw.get("crawls") or "").split(",") if c.strip()))
+    if crawls and source != "commoncrawl":
+        raise BadArgument("-a crawls=... names Common Crawl crawls: it needs -a source=commoncrawl")
+    if bad := [c for c in crawls if not re.fullmatch(r"CC-MAIN-\d{4}-\d{2,4}", c)]:
+        raise BadArgument(f"-a crawls: {bad[0]!r} is not a crawl id like CC-MAIN-2025-33")
+    if source == "commoncrawl":
+        if since is None:
+            raise BadArgument("-a source=commoncrawl needs -a since=YYYY-MM-DD (and -a until, default today)")
+        if urls or from_archive:
+            raise BadArgument("-a source=commoncrawl backfills a date range: it takes no urls, url_file or from_archive")
+    return source, crawls

@@ -1,0 +1,94 @@
+"""The Common Crawl backfill's politeness towards the stub servers (tests/commoncrawl_stub.py): the gaps between
+requests, the back-off in a 503/504 storm, and giving up on a permanent refusal with one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.commoncrawl_stub import CommonCrawlStub
+from tests.conftest import run_crawl
+from tests.test_commoncrawl import RANGE, backfill, by_id
+from tests.commoncrawl_warcs import expected_ids
+
+# seconds: how much later than sent a stub's thread may log a request on a loaded machine (2 cores, load 10: 0.1 s
+# was seen), so two requests sent `gap` apart can be logged gap - JITTER apart
+JITTER = 0.15
+
+
+def gaps(hits) -> list[float]:
+    return [later.at - earlier.at for earlier, later in zip(hits, hits[1:])]
+
+
+def assert_gaps_kept(hits, gap: float) -> None:
+    """Requests at least `gap` apart, as far as the log's jitter lets one see: each gap at least gap - JITTER, and
+    any four in a row at least 4 * gap - JITTER (a late log time makes one gap shorter and the next longer)."""
+    times = [hit.at for hit in hits]
+    assert min(gaps(hits)) >= gap - JITTER, [round(g, 3) for g in gaps(hits)]
+    assert all(b - a >= 4 * gap - JITTER for a, b in zip(times, times[4:])), [round(g, 3) for g in gaps(hits)]
+
+
+def test_a_503_504_storm_on_both_servers_slows_the_backfill_down_and_it_finishes(tmp_path):
+    with CommonCrawlStub() as stub:
+        stub.index.script = [503, 504, 503]
+        stub.data.script = [503, 504, 503, 503]
+        result = backfill(stub, tmp_path / "out", NEWSCRAWL_CC_INDEX_DELAY="0.25", NEWSCRAWL_CC_DATA_DELAY="0.25",
+                          NEWSCRAWL_CC_MAX_BACKOFF="1.5")
+        assert result.returncode == 0, result.log[-3000:]
+        assert set(by_id(result.articles)) == expected_ids()
+        for server, storm in ((stub.index, 3), (stub.data, 4)):
+            # measured where the stub's threads log them, on a busy machine: a few hundredths either way
+            assert_gaps_kept(server.log, 0.25)
+            spaced = gaps(server.log)
+            # after each refusal the next request waits longer: twice the gap, doubling, at most the maximum
+            want = [0.5, 1.0, 1.5, 1.5][:storm]
+            assert all(w - JITTER <= got <= w + 0.5 for w, got in zip(want, spaced[:storm])), spaced[:storm]
+            assert [hit.status for hit in server.log[:storm]] == ([503, 504, 503] if storm == 3 else
+                                                                  [503, 504, 503, 503])
+    stats = result.stats
+    assert stats["newscrawl/commoncrawl/index_refused/http_503"] == 2
+    assert stats["newscrawl/commoncrawl/index_refused/http_504"] == 1
+    assert stats["newscrawl/commoncrawl/data_refused/http_503"] == 3
+
+
+@pytest.mark.parametrize("server", ["index", "data"])
+def test_a_permanent_refusal_ends_with_one_line_and_a_non_zero_exit(server, tmp_path):
+    with CommonCrawlStub() as stub:
+        getattr(stub, server).refuse = True
+        result = backfill(stub, tmp_path / "out", NEWSCRAWL_CC_MAX_ATTEMPTS="3", NEWSCRAWL_CC_MAX_BACKOFF="0.3")
+        attempts = len(getattr(stub, server).log)
+    assert result.returncode == 3, result.log[-3000:]
+    assert attempts == 3  # then it stopped asking
+    errors = [line for line in result.log.splitlines() if "ERROR" in line and "kept refusing" in line]
+    assert errors and errors[0].endswith(f"the last answered http_503"), errors
+    assert f"Common Crawl's {server} server kept refusing: 3 attempts in a row, the last at http://127.0.0.1:" in errors[0]
+    assert len(errors) == 1  # said once, however many requests were waiting
+    assert result.stats["finish_reason"] == "commoncrawl_refused"
+    assert result.articles == []
+
+
+def test_the_default_gaps_hold(tmp_path):
+    """The defaults, on a few requests: >= 1 s between index requests, >= 0.5 s between record requests."""
+    with CommonCrawlStub() as stub:
+        out = tmp_path / "out"
+        result = run_crawl(out, *RANGE, "-a", "crawls=CC-MAIN-2025-30", mirror=None,
+                           settings={"NEWSCRAWL_CC_INDEX": stub.index.url, "NEWSCRAWL_CC_DATA": stub.data.url,
+                                     "NEWSCRAWL_CC_DIR": tmp_path / "cc", "NEWSCRAWL_RENDER": "0"})
+        assert result.returncode == 0, result.log[-3000:]
+        assert len(stub.index.log) == 3 and len(stub.data.log) == 3  # collinfo, page count, page 0; 3 records
+        assert min(gaps(stub.index.log)) >= 1.0 - JITTER
+        assert min(gaps(stub.data.log)) >= 0.5 - JITTER
+        assert stub.index.log[-1].at - stub.index.log[0].at >= 2 * 1.0 - JITTER
+    assert {a["cc_crawl"] for a in result.articles} == {"CC-MAIN-2025-30"}
+
+
+
+
+def test_a_crawl_collinfo_does_not_list_stops_the_backfill_with_one_line(tmp_path):
+    with CommonCrawlStub() as stub:
+        result = backfill(stub, tmp_path / "out", "-a", "crawls=CC-MAIN-2019-04")
+        assert [hit.path for hit in stub.index.log] == ["/collinfo.json"] and stub.data.log == []
+    assert result.returncode == 3
+    errors = [line for line in result.log.splitlines() if "] ERROR: " in line]
+    assert len(errors) == 1 and errors[0].endswith(
+        "Common Crawl backfill stopped: -a crawls: CC-MAIN-2019-04 not in collinfo.json "
+        "(newest: CC-MAIN-2025-30, CC-MAIN-2025-28, CC-MAIN-2025-26)"), errors
