@@ -29,13 +29,9 @@ NEWSCRAWL_LIVE_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11
 NEWSCRAWL_EXTRACT_PROCESSES = "auto"
 # Every download kept as WARC (docs/ARCHIVES.md) in this dir ("auto": <output dir>/warc live, none offline; "0": none).
 NEWSCRAWL_WARC_DIR, NEWSCRAWL_WARC_MAX_BYTES = "auto", 1_000_000_000
-# -a source=commoncrawl (docs/COMMONCRAWL.md): Common Crawl's index server (collinfo.json and each crawl's cdx-api)
-# and data server (the base of every WARC filename); the progress file and cached collinfo.json; the gaps between
-# requests to each server (Common Crawl's own advice), the longest back-off and the attempts before giving up
-NEWSCRAWL_CC_INDEX, NEWSCRAWL_CC_DATA = "https://index.commoncrawl.org", "https://data.commoncrawl.org/"
-NEWSCRAWL_CC_DIR = ".newscrawl/commoncrawl"
-NEWSCRAWL_CC_INDEX_DELAY, NEWSCRAWL_CC_DATA_DELAY = 1.0, 0.5
-NEWSCRAWL_CC_MAX_BACKOFF, NEWSCRAWL_CC_MAX_ATTEMPTS = 60.0, 8
+# -a source=commoncrawl: NEWSCRAWL_CC_* (servers, cache directory, politeness), defined and documented in
+# newscrawl/commoncrawl/settings.py (docs/COMMONCRAWL.md)
+from newscrawl.commoncrawl.settings import *  # noqa: E402,F403
 
 # Discovery entry points that list what is new: Google-News sitemap and RSS feeds (filtered by -a since/until) ...
 NEWSCRAWL_FEEDS = [
