@@ -35,7 +35,8 @@ class Backfill:
         self.index = PoliteClient("index", settings.getfloat("NEWSCRAWL_CC_INDEX_DELAY"), **limits)
         self.data = PoliteClient("data", settings.getfloat("NEWSCRAWL_CC_DATA_DELAY"), **limits)
         self.progress = Progress(self.directory / "progress.sqlite")
-        self.counts: Counter = Counter()
+        self.counts: Counter = Counter()  # the index's reading and the records' fetching
+        self.plan_counts: Counter = Counter()  # the last pass over the entries (newscrawl/commoncrawl/plan.py)
 
     @classmethod
     def of(cls, crawler) -> Backfill:
@@ -64,9 +65,7 @@ class Backfill:
         emitted again (versioning). Each pass counts afresh: the seeding may read the list more than once."""
         state = None if stable else state_for(self.crawler)
         refresh = arguments.refresh
-        planned = ("captures_", "articles_")
-        for name in [name for name in self.counts if name.startswith(planned)]:
-            del self.counts[name]
+        self.plan_counts = Counter()  # afresh each pass
 
         def already_held(article_id: int, chosen: list[dict]) -> bool:
             record = state.article(article_id) if state is not None and not refresh else None
@@ -78,13 +77,13 @@ class Backfill:
                       in ("", "stored", "read")]
             return fetched is None or not usable or fetched == usable[0]["digest"]  # from Dawn, or this capture
 
-        yield from backfill_entries(self.progress, crawl_ids, arguments.since, arguments.until, self.counts,
+        yield from backfill_entries(self.progress, crawl_ids, arguments.since, arguments.until, self.plan_counts,
                                     already_held)
         self.flush_stats()
 
     def flush_stats(self) -> None:
         stats = self.crawler.stats
-        for name, count in self.counts.items():
+        for name, count in (self.counts + self.plan_counts).items():
             stats.set_value(f"{COMMONCRAWL}/{name}", count)
         for client in (self.index, self.data):
             stats.set_value(f"{COMMONCRAWL}/{client.name}_requests", client.requests)
