@@ -70,6 +70,7 @@ def test_a_healthy_crawl_exits_0_and_appends_a_run_record(healthy):
                                          if key.startswith("newscrawl/dropped/")}
     assert stats["newscrawl/teasers/already_emitted"] + record["drops_by_reason"].get("duplicate_EditorialTeaser", 0) > 0
     assert record["coverage"]["title"] == 1.0 and 0 < record["coverage"]["updated_at"] < 1
+    assert "item_type" not in record["coverage"]  # every Article has one: its share said nothing
     assert record["story_not_found"] == {"pages": 0, "share": 0.0}  # every page of the offline site proves its box
     assert all(record["verdicts"][k] for k in ("finished", "errors_ok", "bans_ok", "drift_ok", "new_items_ok"))
     assert record["start"] <= record["end"]
