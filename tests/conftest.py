@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-SITE = FIXTURES / "site"
-EXPECTED = FIXTURES / "expected"
+# the paths and file helpers bench/ uses too; importable from here as the tests always did
+from testing.files import EXPECTED, FIXTURES, ROOT, SITE, read_jsonl, write_mirror  # noqa: F401
+
 CRAWL_TIMEOUT = 300  # seconds; a crawl of the offline site takes a few
 
 
@@ -38,12 +37,6 @@ def documented_hash(title: str, body: str) -> str:
     """content_hash as docs/OUTPUT.md documents it: sha256 (hex) of the UTF-8 of title, a blank line, body. Written out
     here, not taken from the code, so a change of the formula (which would re-version every article) fails."""
     return hashlib.sha256(f"{title}\n\n{body}".encode("utf-8")).hexdigest()
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
@@ -74,16 +67,3 @@ def crawl(tmp_path):
         return run_crawl(tmp_path / f"out{next(counter)}", *args, **kwargs)
 
     return _crawl
-
-
-def write_mirror(directory: Path, pages: dict[str, tuple[int, str, bytes]]) -> Path:
-    """A small mirror: {url: (status, content_type, body)}, plus a permissive robots.txt."""
-    directory.mkdir(parents=True, exist_ok=True)
-    pages = {"https://www.dawn.com/robots.txt": (200, "text/plain", b"User-agent: *\nDisallow: /search\n"), **pages}
-    lines = []
-    for number, (url, (status, content_type, body)) in enumerate(pages.items()):
-        name = f"page{number}.bin"
-        (directory / name).write_bytes(body)
-        lines.append(json.dumps({"url": url, "file": name, "status": status, "headers": {"Content-Type": content_type}}))
-    (directory / "manifest.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return directory

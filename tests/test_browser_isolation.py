@@ -15,7 +15,7 @@ import time
 import pytest
 
 from bench.probes import PROBE_PAGE, PROBE_URL as URL, PROBED_HOST, Listener
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
 from tests.conftest import write_mirror
 
 # what Debian's Chromium calls on its own, switches or not (seen at the wall)

@@ -142,7 +142,7 @@ def test_a_ban_on_every_request_is_recorded_as_blocked(tmp_path):
 
 
 def test_an_unreachable_host_is_recorded_as_such(tmp_path):
-    from tests.generated_site import local_site_settings
+    from testing.generated_site import local_site_settings
     from tests.test_exit_codes import closed_port
 
     to_nowhere = [x for name, value in local_site_settings(closed_port()).items() for x in ("-s", f"{name}={value}")]

@@ -1,5 +1,5 @@
 """Distributed mode end to end: a real redis-server, 3 real `scrapy crawl dawn` worker processes, and a real
-HTTP server on 127.0.0.1 serving a generated site with a fixed latency (tests/generated_site.py); and two
+HTTP server on 127.0.0.1 serving a generated site with a fixed latency (testing/generated_site.py); and two
 workers replaying the offline site. Every crawl is bounded in time and ends by itself (workers close when the
 queue and the leases are empty)."""
 
@@ -15,9 +15,9 @@ import pytest
 
 from newscrawl.distributed.mode import FrontierKeys
 from newscrawl.commands.frontier import status
-from tests.chromium import in_ci
-from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
-from tests.generated_site import (SiteServer, article_ids, expected_title, listing_urls, local_site_settings,
+from testing.chromium import in_ci
+from testing.distributed_run import REDIS_SERVER, RedisServer, Workers
+from testing.generated_site import (SiteServer, article_ids, expected_title, listing_urls, local_site_settings,
                                   teaser_ids)
 
 # under CI=true a missing redis-server fails (setup.sh installs it); locally the tests skip without it
@@ -174,7 +174,7 @@ def test_a_dead_workers_claim_is_settled_from_its_file(redis_server, tmp_path):
 def test_distributed_replay_of_the_offline_site(redis_server, tmp_path):
     """Two workers replay the offline site (NEWSCRAWL_MIRROR, real Dawn markup, JavaScript pages rendered in
     Chromium after a plain download): together they write what one process writes, each item once."""
-    from tests.chromium import require_chromium
+    from testing.chromium import require_chromium
     from tests.conftest import EXPECTED, SITE
 
     require_chromium()

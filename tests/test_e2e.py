@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
 from tests.conftest import EXPECTED, SITE, write_mirror
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())

@@ -15,7 +15,7 @@ from newscrawl.downloader.browser import BrowserRouter
 from newscrawl.fixture_library import article_mismatches
 from newscrawl.crawl.render_policy import render_reasons
 from spiders.dawn import page_kind
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
 from tests.conftest import EXPECTED, SITE, documented_hash, write_mirror
 
 JS_EXPECTED = {}

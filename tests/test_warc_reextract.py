@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
 from tests.conftest import EXPECTED, ROOT, SITE, run_crawl
-from tests.generated_site import local_site_settings
+from testing.generated_site import local_site_settings
 from tests.test_warc_record import same_teasers, without_fetch_time
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())

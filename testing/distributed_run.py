@@ -13,7 +13,7 @@ from pathlib import Path
 
 import redis
 
-from tests.conftest import ROOT, read_jsonl
+from testing.files import ROOT, read_jsonl
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
