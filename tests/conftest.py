@@ -67,3 +67,40 @@ def crawl(tmp_path):
         return run_crawl(tmp_path / f"out{next(counter)}", *args, **kwargs)
 
     return _crawl
+
+
+def shared_across_workers(tmp_path_factory) -> Path:
+    """A directory every pytest-xdist worker of this run sees (each worker's own tmp dirs are under it); the
+    run's own tmp dir when the suite runs in one process."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def rendering() -> bool:
+    """Whether a full crawl renders its JavaScript pages: under CI a missing browser fails it, never skips it."""
+    from testing.chromium import have_chromium, in_ci
+
+    return have_chromium() or in_ci()
+
+
+@pytest.fixture(scope="session")
+def offline_site_crawl(tmp_path_factory) -> CrawlResult:
+    """THE full discovery crawl of the offline site (default settings; JavaScript pages rendered when `rendering()`),
+    run once for the whole test run, whatever the number of xdist workers: the first worker to ask runs it
+    under a file lock, the others wait and read what it wrote. Tests read it and never write into it."""
+    from filelock import FileLock
+
+    from testing.chromium import BROWSER_CRAWL_TIMEOUT
+
+    shared = shared_across_workers(tmp_path_factory)
+    out, done = shared / "offline-site-crawl", shared / "offline-site-crawl.json"
+    with FileLock(str(shared / "offline-site-crawl.lock")):
+        if not done.exists():
+            result = run_crawl(out, settings={} if rendering() else {"NEWSCRAWL_RENDER": "0"},
+                               timeout=BROWSER_CRAWL_TIMEOUT)
+            done.write_text(json.dumps({"log": result.log, "returncode": result.returncode}), encoding="utf-8")
+    process = json.loads(done.read_text(encoding="utf-8"))
+    stats_path = out / "last_crawl.json"
+    return CrawlResult(read_jsonl(out / "articles.jsonl"), read_jsonl(out / "editorial_teasers.jsonl"),
+                       json.loads(stats_path.read_text()) if stats_path.exists() else {}, process["log"], out,
+                       process["returncode"])

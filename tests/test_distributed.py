@@ -26,8 +26,24 @@ pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and not in_ci()
 LATENCY = 0.05  # seconds the site takes to answer, every time
 
 
+@pytest.fixture(scope="session")
+def shared_redis(tmp_path_factory):
+    """One redis-server for this (xdist worker) process's run, on a port of the worker's own."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def redis_server(tmp_path):
+def redis_server(shared_redis):
+    """The run's redis-server, emptied for this test (tests in one process run one at a time)."""
+    shared_redis.client().flushall()
+    return shared_redis
+
+
+@pytest.fixture
+def own_redis_server(tmp_path):
+    """A redis-server of the test's own, for a test that stops and starts it."""
     server = RedisServer(tmp_path / "redis").start()
     yield server
     server.stop()
@@ -100,7 +116,8 @@ def test_sigkill_twice_loses_nothing_and_writes_nothing_twice(redis_server, tmp_
     assert_every_article_once(workers, count)
 
 
-def test_redis_stopped_for_10_seconds_workers_wait_and_go_on(redis_server, tmp_path):
+def test_redis_stopped_for_10_seconds_workers_wait_and_go_on(own_redis_server, tmp_path):
+    redis_server = own_redis_server
     count, delay = 400, 0.02
     with SiteServer(count, LATENCY) as site:
         workers = Workers(redis_server.url, tmp_path / "out", crawl_settings(site, count, delay, 30), 3).start_all()
