@@ -104,3 +104,17 @@ def offline_site_crawl(tmp_path_factory) -> CrawlResult:
     return CrawlResult(read_jsonl(out / "articles.jsonl"), read_jsonl(out / "editorial_teasers.jsonl"),
                        json.loads(stats_path.read_text()) if stats_path.exists() else {}, process["log"], out,
                        process["returncode"])
+
+
+# The modules whose tests take longest (pytest --durations), longest first. Under pytest-xdist (scripts/test.sh:
+# --dist loadfile --no-loadscope-reorder) modules are handed out in collection order: the long ones start first,
+# so that the run does not end waiting on one long module handed out last. A module not named comes after these.
+LONGEST_FIRST = ("test_distributed.py", "test_warc_reextract.py", "test_resume.py", "test_warc_record.py",
+                 "test_incremental.py", "test_cron.py", "test_render.py", "test_e2e.py", "test_warc_crash.py",
+                 "test_exit_codes.py", "test_hostile_transport.py", "test_warc_rendered.py", "test_savefixture.py",
+                 "test_lock.py", "test_agreement.py", "test_drift.py", "test_browser_isolation.py", "test_scrapyd.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))  # stable: a module keeps its order

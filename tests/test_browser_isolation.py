@@ -22,10 +22,6 @@ from tests.conftest import write_mirror
 GOOGLE_SERVICES = {"update.googleapis.com", "accounts.google.com", "clients2.google.com", "www.google.com",
                    "optimizationguide-pa.googleapis.com", "content-autofill.googleapis.com"}
 
-# its tests share a module fixture (probed) built once: under pytest-xdist (--dist loadgroup) they run on one worker
-pytestmark = pytest.mark.xdist_group("browser_isolation")
-
-
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory):
     require_chromium()

@@ -49,10 +49,6 @@ def runs(out) -> list[dict]:
     return [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
 
 
-# its tests share a module fixture (healthy) built once: under pytest-xdist (--dist loadgroup) they run on one worker
-pytestmark = pytest.mark.xdist_group("cron")
-
-
 @pytest.fixture(scope="module")
 def healthy(tmp_path_factory):
     out = tmp_path_factory.mktemp("cron") / "out"

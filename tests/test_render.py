@@ -125,10 +125,6 @@ def test_a_static_crawl_starts_no_browser(crawl):
 
 
 # ---- real renders in Chromium ---------------------------------------------------------------------------
-# its tests share a module fixture (js_crawl) built once: under pytest-xdist (--dist loadgroup) they run on one worker
-pytestmark = pytest.mark.xdist_group("render")
-
-
 @pytest.fixture(scope="module")
 def js_crawl(tmp_path_factory):
     require_chromium()

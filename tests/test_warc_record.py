@@ -34,10 +34,6 @@ def records(path) -> list:
         return [(r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(file)]
 
 
-# its tests share a module fixture (recorded) built once: under pytest-xdist (--dist loadgroup) they run on one worker
-pytestmark = pytest.mark.xdist_group("warc_record")
-
-
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     base = tmp_path_factory.mktemp("warc")
