@@ -106,15 +106,42 @@ def offline_site_crawl(tmp_path_factory) -> CrawlResult:
                        process["returncode"])
 
 
-# The modules whose tests take longest (pytest --durations), longest first. Under pytest-xdist (scripts/test.sh:
-# --dist loadfile --no-loadscope-reorder) modules are handed out in collection order: the long ones start first,
-# so that the run does not end waiting on one long module handed out last. A module not named comes after these.
-LONGEST_FIRST = ("test_distributed.py", "test_warc_reextract.py", "test_resume.py", "test_warc_record.py",
-                 "test_incremental.py", "test_cron.py", "test_render.py", "test_e2e.py", "test_warc_crash.py",
-                 "test_exit_codes.py", "test_hostile_transport.py", "test_warc_rendered.py", "test_savefixture.py",
-                 "test_lock.py", "test_agreement.py", "test_drift.py", "test_browser_isolation.py", "test_scrapyd.py")
+# The slowest modules and tests (pytest --durations), in the order to start them: under pytest-xdist
+# (scripts/test.sh: --dist loadgroup --no-loadscope-reorder) work is handed out in collection order, so the long
+# ones start first and the run does not end waiting on one handed out last; the distributed tests, which time
+# their crawls, are spread out rather than started side by side. An entry is a module or a module::test; what is
+# not named comes after, in its own order.
+LONGEST_FIRST = ("test_distributed.py::test_three_workers_share_one_crawl_and_one_budget", "test_incremental.py",
+                 "test_warc_record.py", "test_distributed.py::test_redis_stopped_for_10_seconds_workers_wait_and_go_on",
+                 "test_distributed.py::test_sigkill_twice_loses_nothing_and_writes_nothing_twice",
+                 "test_warc_reextract.py", "test_resume.py", "test_warc_rendered.py", "test_distributed.py",
+                 "test_cron.py", "test_render.py", "test_savefixture.py", "test_hostile_transport.py", "test_e2e.py",
+                 "test_warc_crash.py", "test_lock.py", "test_exit_codes.py", "test_agreement.py", "test_drift.py",
+                 "test_browser_isolation.py", "test_scrapyd.py")
+
+
+def start_rank(item) -> int:
+    name = f"{item.path.name}::{item.originalname}"
+    return next((n for n, entry in enumerate(LONGEST_FIRST) if entry in (item.path.name, name)), len(LONGEST_FIRST))
 
 
 def pytest_collection_modifyitems(config, items):
-    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))  # stable: a module keeps its order
+    items.sort(key=start_rank)  # stable: tests of one rank keep their order
+    name_xdist_groups(config, items)
+
+
+def name_xdist_groups(config, items) -> None:
+    """`--dist loadgroup` sends the tests of one xdist_group to one worker by a "@<group>" suffix of their nodeid,
+    which pytest-xdist 3.8 writes to item._nodeid; pytest 9.2 reads the nodeid from item._id instead, so the
+    suffix was lost and a group's tests (and its module fixture) were spread over every worker. Write it there."""
+    try:
+        from _pytest.nodeid import NodeId  # pytest >= 9.2
+    except ImportError:  # an older pytest reads item._nodeid: xdist's own suffix works
+        return
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        if groups and not item.nodeid.endswith("@" + "_".join(groups)):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")

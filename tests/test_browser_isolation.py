@@ -22,6 +22,10 @@ from tests.conftest import write_mirror
 GOOGLE_SERVICES = {"update.googleapis.com", "accounts.google.com", "clients2.google.com", "www.google.com",
                    "optimizationguide-pa.googleapis.com", "content-autofill.googleapis.com"}
 
+# the tests share a module fixture (probed): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("browser_isolation")
+
+
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory):
     require_chromium()

@@ -49,6 +49,10 @@ def runs(out) -> list[dict]:
     return [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
 
 
+# the tests share a module fixture (healthy): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("cron")
+
+
 @pytest.fixture(scope="module")
 def healthy(tmp_path_factory):
     out = tmp_path_factory.mktemp("cron") / "out"

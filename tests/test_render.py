@@ -125,6 +125,10 @@ def test_a_static_crawl_starts_no_browser(crawl):
 
 
 # ---- real renders in Chromium ---------------------------------------------------------------------------
+# the tests share a module fixture (js_crawl): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("render")
+
+
 @pytest.fixture(scope="module")
 def js_crawl(tmp_path_factory):
     require_chromium()

@@ -34,6 +34,10 @@ def records(path) -> list:
         return [(r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(file)]
 
 
+# the tests share a module fixture (recorded): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("warc_record")
+
+
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     base = tmp_path_factory.mktemp("warc")
