@@ -2,7 +2,7 @@
 """Benchmark: bytes downloaded per Dawn article, Common Crawl's URL-index route against a CC-NEWS-style scan.
 
 Index route: the real backfill (`scrapy crawl dawn -a source=commoncrawl`) against the test stubs of Common Crawl's
-index and data servers (tests/commoncrawl_stub.py: the offline site's pages in CC-MAIN-style WARC files, with
+index and data servers (testing/commoncrawl_stub.py: the offline site's pages in CC-MAIN-style WARC files, with
 redirects, 404s, an update and a truncated capture); every byte the two stubs sent (collinfo.json, page counts,
 index pages, Range answers) divided by the Articles written.
 
@@ -33,9 +33,9 @@ from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 
-from tests.commoncrawl_stub import CommonCrawlStub, StubServer  # noqa: E402
-from tests.commoncrawl_warcs import SINCE, UNTIL, site_articles  # noqa: E402
-from tests.conftest import run_crawl  # noqa: E402
+from testing.commoncrawl_stub import CommonCrawlStub, StubServer  # noqa: E402
+from testing.commoncrawl_warcs import SINCE, UNTIL, site_articles  # noqa: E402
+from testing.crawls import run_crawl  # noqa: E402
 
 DAYS = 4
 

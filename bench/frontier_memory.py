@@ -1,6 +1,6 @@
 """Redis memory of distributed mode: `python bench/frontier_memory.py [--pages 1500]` (docs/SCALING.md).
 
-Two workers crawl N generated article pages (a url_file, the local HTTP server of tests/generated_site.py) on a
+Two workers crawl N generated article pages (a url_file, the local HTTP server of testing/generated_site.py) on a
 fresh redis-server. When they have finished it measures, with Redis's `MEMORY USAGE` (bytes, per key, sampled
 whole), the crawl's frontier (queue, dupefilter, leases, seeding, workers, done, failed) and the shared
 emitted-state (`newscrawl:state:*`), then waits out NEWSCRAWL_FRONTIER_RETENTION_SECONDS (set short here) and
@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newscrawl.distributed.mode import FrontierKeys  # noqa: E402
-from tests.distributed_run import RedisServer, Workers  # noqa: E402
-from tests.generated_site import SiteServer, article_ids, local_site_settings  # noqa: E402
+from testing.distributed_run import RedisServer, Workers  # noqa: E402
+from testing.generated_site import SiteServer, article_ids, local_site_settings  # noqa: E402
 
 RETENTION = 5  # seconds, for the bench
 

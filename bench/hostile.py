@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/hostile.py [--fuzz N] [--seed S] [--skip-browser]
 
-1. Faults: the offline site (fixtures/site) served by a local HTTP server (bench/fault_site.py) that fails 20%,
+1. Faults: the offline site (fixtures/site) served by a local HTTP server (testing/local_site.py) that fails 20%,
    then 70% of the requests (cut-short bodies without Content-Length, reset connections, 503 with hostile
    Retry-After values, 500), crawled in discovery mode (sitemap, feeds, listings) with the project's settings
    (retries, truncation checks, Retry-After pauses capped at 1 s). Each is compared with a fault-free crawl:
@@ -41,11 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fault_site import FaultSite, gzip_bomb  # noqa: E402
 from bench.fuzz import mutated_page, parse_everything  # noqa: E402
 from bench.hostile_text_cases import run_all as text_cases, totals as text_totals  # noqa: E402
 from bench.probes import PROBE_PAGE, PROBE_URL, PROBED_HOST, Listener  # noqa: E402
 from bench.hostile_feed_warc_cases import feed_warc_cases, totals as feed_warc_totals  # noqa: E402 - #20 classes 7, 8
+from testing.files import peak_rss_of  # noqa: E402
+from testing.local_site import FaultSite, gzip_bomb  # noqa: E402
 
 CRAWL_TIMEOUT = 300  # seconds, each crawl
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -60,11 +61,7 @@ def crawl(out: Path, settings: dict, *args: str, measure: bool = False) -> dict:
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     if measure:  # in a fresh process of its own, so that no other child's memory counts
-        probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, timeout="
-                 f"{CRAWL_TIMEOUT}); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-        done = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, capture_output=True, text=True,
-                              timeout=CRAWL_TIMEOUT + 30)
-        peak = int(done.stdout.strip() or 0) // 1024
+        peak = peak_rss_of(command, CRAWL_TIMEOUT) // 1024
     else:
         subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
         peak = None
@@ -197,7 +194,7 @@ def bombs(work: Path) -> dict:
 
 
 def browser_probes(work: Path) -> dict:
-    from tests.conftest import write_mirror
+    from testing.files import write_mirror
 
     if not Path("/usr/bin/chromium").exists():
         return {"skipped": "no /usr/bin/chromium"}

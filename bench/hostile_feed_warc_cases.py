@@ -3,8 +3,8 @@ compared with what must come out of it.
 
     .venv/bin/python bench/hostile_feed_warc_cases.py     # alone; bench/hostile.py runs them too
 
-Each case is a `scrapy crawl dawn` over a small mirror (tests/hostile_feeds_site.py) or a damaged archive
-(tests/damaged_warc.py), and reports: the articles that must be written (`expected`), those written, **lost**
+Each case is a `scrapy crawl dawn` over a small mirror (testing/hostile_feeds_site.py) or a damaged archive
+(testing/damaged_warc.py), and reports: the articles that must be written (`expected`), those written, **lost**
 (expected but not written), what was counted instead (skips, unreadable regions), the exit code, **uncaught**
 (exceptions escaping a parser or the spider) and **off_host** (requests to any host but www.dawn.com).
 """
@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import run_crawl  # noqa: E402
-from tests.damaged_warc import (STATIC_IDS, damaged_gzip_warc, damaged_plain_warc,  # noqa: E402
+from testing.crawls import run_crawl  # noqa: E402
+from testing.damaged_warc import (STATIC_IDS, damaged_gzip_warc, damaged_plain_warc,  # noqa: E402
                                 one_stream_warc)
-from tests.hostile_feeds_site import (ATOM_IDS, CHAIN_ID, ENTRY_POINTS, GZIP_IDS, ROOT_URL,  # noqa: E402
+from testing.hostile_feeds_site import (ATOM_IDS, CHAIN_ID, ENTRY_POINTS, GZIP_IDS, ROOT_URL,  # noqa: E402
                                       WIDE_IDS, hostile_feeds_mirror)
 
 COUNTED = ("newscrawl/skipped/", "newscrawl/skipped_entries/", "newscrawl/dropped/", "newscrawl/replay/unreadable/")

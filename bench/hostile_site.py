@@ -3,7 +3,7 @@ crawl run under an outbound guard. Traffic: 127.0.0.1 only.
 
 `HostileSite` answers from a table of full URLs (scheme and host included, so `http://` and `https://` are two
 pages) to (status, header list, body): several Set-Cookie headers, redirects, any bytes. `OriginalUrlHandler`
-(NEWSCRAWL_LIVE_DOWNLOAD_HANDLER) is tests.generated_site.LocalSiteHandler telling the server which URL was asked.
+(NEWSCRAWL_LIVE_DOWNLOAD_HANDLER) is testing.local_site.LocalSiteHandler telling the server which URL was asked.
 Like a real server with a 16 KB header limit, it answers 400 to a request whose headers are longer. It logs every
 request's URL and Cookie header length.
 
@@ -14,16 +14,14 @@ reached nothing it was not told to.
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.generated_site import LocalSiteHandler, local_site_settings
+from testing.local_site import LocalSite, LocalSiteHandler, local_site_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 URL_HEADER = "X-Newscrawl-Test-Url"
@@ -108,56 +106,28 @@ class OriginalUrlHandler(LocalSiteHandler):
         return response.replace(request=request)
 
 
-class HostileSite:
+class HostileSite(LocalSite):
+    """The local site (testing/local_site.py) answering from a table of full URLs, with a header limit."""
+
     def __init__(self, pages: dict[str, tuple[int, list[tuple[str, str]], bytes]]):
+        super().__init__(directory=None)
         self.pages = {"https://www.dawn.com/robots.txt": ROBOTS, **pages}
         self.requests: list[tuple[str, int]] = []  # (URL, length of its Cookie header)
-        self.lock = threading.Lock()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self.httpd.server_address[1]
 
     def settings(self) -> dict:
         return {**local_site_settings(self.port),
                 "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "bench.hostile_site.OriginalUrlHandler"}
 
-    def __enter__(self) -> HostileSite:
-        self.thread.start()
-        return self
+    def arrived(self, path: str, client_port: int) -> None:
+        pass  # logged with its whole URL and Cookie length by answer()
 
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def _handler_class(self):
-        site = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self):  # noqa: N802 - http.server's name
-                url = self.headers.get(URL_HEADER) or f"https://www.dawn.com{self.path}"
-                with site.lock:
-                    site.requests.append((url, len(self.headers.get("Cookie") or "")))
-                if sum(len(k) + len(v) + 4 for k, v in self.headers.items()) > HEADER_LIMIT:
-                    status, headers, body = 400, [("Content-Type", "text/plain")], b"Request Header Too Large"
-                else:
-                    status, headers, body = site.pages.get(url, (404, [("Content-Type", "text/html")], b"<html></html>"))
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
+    def answer(self, path: str, request_headers):
+        url = request_headers.get(URL_HEADER) or f"https://www.dawn.com{path}"
+        with self.lock:
+            self.requests.append((url, len(request_headers.get("Cookie") or "")))
+        if sum(len(k) + len(v) + 4 for k, v in request_headers.items()) > HEADER_LIMIT:
+            return 400, [("Content-Type", "text/plain")], b"Request Header Too Large"
+        return self.pages.get(url, (404, [("Content-Type", "text/html")], b"<html></html>"))
 
 
 def json_or_none(line: str):

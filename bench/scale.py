@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.distributed_run import RedisServer, Workers  # noqa: E402
-from tests.generated_site import (SiteServer, article_ids, listing_count, listing_urls,  # noqa: E402
+from testing.distributed_run import RedisServer, Workers  # noqa: E402
+from testing.generated_site import (SiteServer, article_ids, listing_count, listing_urls,  # noqa: E402
                                   local_site_settings)
 
 LATENCY = 0.05

@@ -7,7 +7,7 @@ Replay throughput, over the offline site (fixtures/site) packed into one gzip WA
   - mirror answers: newscrawl's Mirror answering the same URLs from the directory;
   - crawls: the whole offline crawl (rendering off) over the packed WARC and over the mirror, pages per second of
     the crawl's own elapsed time (Scrapy's elapsed_time_seconds), the same pages in both.
-Recording cost: a live-style crawl against a local HTTP server serving the site (tests/local_site.py), with and
+Recording cost: a live-style crawl against a local HTTP server serving the site (testing/local_site.py), with and
 without NEWSCRAWL_WARC_DIR, CPU seconds (user + system) of the crawl process, alternated, median of --repeat.
 
     .venv/bin/python bench/warc.py [--repeat N]
@@ -33,8 +33,8 @@ from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 from newscrawl.commands.pack_mirror import pack_mirror  # noqa: E402
 from newscrawl.archive.replay import Archive  # noqa: E402
 from newscrawl.downloader.mirror import Mirror  # noqa: E402
-from tests.generated_site import local_site_settings  # noqa: E402
-from tests.local_site import LocalSite  # noqa: E402
+from testing.generated_site import local_site_settings  # noqa: E402
+from testing.local_site import LocalSite  # noqa: E402
 
 SITE = ROOT / "fixtures" / "site"
 

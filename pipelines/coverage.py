@@ -1,18 +1,20 @@
 """Pipeline 3: field coverage of the Articles the parser produced this crawl (their body made final by Pipeline 2),
-as stats `newscrawl/coverage/<field>`: the share (0..1) of them where the field is non-empty, and their number as
-`newscrawl/coverage_articles`. It runs before Validate, so an Article about to be dropped for a missing body
+as stats `newscrawl/coverage/<field>` for each field the page gives (`page_fields`; not item_type, version,
+fetched_at or content_hash, which every Article has whatever its page shows): the share (0..1) of them where the
+field is non-empty, and their number as `newscrawl/coverage_articles`. It runs before Validate, so an Article about to be dropped for a missing body
 still counts as one without a body: that is what a drift alarm must see. Kept current after every item, so the
 figures are in the stats whenever they are read (last_crawl.json, the cron run record), even after an early end."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import fields
 
-from newscrawl.items import Article
+from newscrawl.items import Article, page_fields
 from newscrawl.stats_keys import COVERAGE, COVERAGE_ARTICLES
 
-ARTICLE_FIELDS = [f.name for f in fields(Article)]
+# a field the page does not give is filled by the item class or a pipeline on every Article: its share says
+# nothing about the page (item_type was always 1.0)
+ARTICLE_FIELDS = page_fields(Article)
 
 
 def is_filled(value) -> bool:

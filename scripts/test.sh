@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Set up, then run the whole test suite. CI (.ci/run) runs exactly this.
+# In parallel (pytest-xdist): NEWSCRAWL_TEST_PROCESSES processes (default 3: the suite waits on sleeping crawls,
+# servers and timeouts as much as it computes, so one process more than this 2-core machine's cores pays).
+# --dist loadgroup: the tests of a module that builds a module fixture run in one process (its xdist_group mark),
+# every other test goes wherever a process is free; --no-loadscope-reorder hands the work out in collection
+# order, which tests/conftest.py sorts longest first.
+# Extra arguments go to pytest and come last: `-n 0` runs the suite in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${NEWSCRAWL_TEST_PROCESSES:-3}" --dist loadgroup --no-loadscope-reorder "$@"

@@ -10,70 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-SITE = FIXTURES / "site"
-EXPECTED = FIXTURES / "expected"
-CRAWL_TIMEOUT = 300  # seconds; a crawl of the offline site takes a few
-
-
-@dataclass
-class CrawlResult:
-    articles: list[dict]
-    teasers: list[dict]
-    stats: dict
-    log: str
-    output_dir: Path
-    returncode: int
+# the paths and file helpers bench/ uses too; importable from here as the tests always did
+from testing.files import EXPECTED, FIXTURES, ROOT, SITE, read_jsonl, write_mirror  # noqa: F401
+# a real `scrapy crawl` in a subprocess, as bench/ runs it too
+from testing.crawls import CRAWL_TIMEOUT, CrawlResult, crawl_command, crawl_result, run_crawl  # noqa: F401
 
 
 def documented_hash(title: str, body: str) -> str:
     """content_hash as docs/OUTPUT.md documents it: sha256 (hex) of the UTF-8 of title, a blank line, body. Written out
     here, not taken from the code, so a change of the formula (which would re-version every article) fails."""
     return hashlib.sha256(f"{title}\n\n{body}".encode("utf-8")).hexdigest()
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def crawl_command(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
-                  spider: str = "dawn") -> list[str]:
-    """The `scrapy crawl` command line of run_crawl (for a test that runs it itself: to kill it, say)."""
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
-               "-s", "NEWSCRAWL_SUMMARY=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
-    # each output directory has its own state store, so a crawl into a fresh directory is a first run
-    command += ["-s", f"NEWSCRAWL_STATE={output_dir / 'state.sqlite'}"]
-    if mirror is not None:
-        command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
-    for name, value in (settings or {}).items():
-        command += ["-s", f"{name}={value}"]
-    return command + list(args)
-
-
-def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
-              spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
-    command = crawl_command(output_dir, *args, mirror=mirror, settings=settings, spider=spider)
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    return crawl_result(output_dir, done.stderr, done.returncode)
-
-
-def crawl_result(output_dir: Path, log: str, returncode: int) -> CrawlResult:
-    """What a crawl into output_dir left: its items, its last_crawl.json stats."""
-    stats_path = output_dir / "last_crawl.json"
-    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
-    return CrawlResult(read_jsonl(output_dir / "articles.jsonl"), read_jsonl(output_dir / "editorial_teasers.jsonl"),
-                       stats, log, output_dir, returncode)
 
 
 @pytest.fixture
@@ -87,14 +37,79 @@ def crawl(tmp_path):
     return _crawl
 
 
-def write_mirror(directory: Path, pages: dict[str, tuple[int, str, bytes]]) -> Path:
-    """A small mirror: {url: (status, content_type, body)}, plus a permissive robots.txt."""
-    directory.mkdir(parents=True, exist_ok=True)
-    pages = {"https://www.dawn.com/robots.txt": (200, "text/plain", b"User-agent: *\nDisallow: /search\n"), **pages}
-    lines = []
-    for number, (url, (status, content_type, body)) in enumerate(pages.items()):
-        name = f"page{number}.bin"
-        (directory / name).write_bytes(body)
-        lines.append(json.dumps({"url": url, "file": name, "status": status, "headers": {"Content-Type": content_type}}))
-    (directory / "manifest.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return directory
+def shared_across_workers(tmp_path_factory) -> Path:
+    """A directory every pytest-xdist worker of this run sees (each worker's own tmp dirs are under it); the
+    run's own tmp dir when the suite runs in one process."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def rendering() -> bool:
+    """Whether a full crawl renders its JavaScript pages: under CI a missing browser fails it, never skips it."""
+    from testing.chromium import have_chromium, in_ci
+
+    return have_chromium() or in_ci()
+
+
+@pytest.fixture(scope="session")
+def offline_site_crawl(tmp_path_factory) -> CrawlResult:
+    """THE full discovery crawl of the offline site (default settings; JavaScript pages rendered when `rendering()`),
+    run once for the whole test run, whatever the number of xdist workers: the first worker to ask runs it
+    under a file lock, the others wait and read what it wrote. Tests read it and never write into it."""
+    from filelock import FileLock
+
+    from testing.chromium import BROWSER_CRAWL_TIMEOUT
+
+    shared = shared_across_workers(tmp_path_factory)
+    out, done = shared / "offline-site-crawl", shared / "offline-site-crawl.json"
+    with FileLock(str(shared / "offline-site-crawl.lock")):
+        if not done.exists():
+            result = run_crawl(out, settings={} if rendering() else {"NEWSCRAWL_RENDER": "0"},
+                               timeout=BROWSER_CRAWL_TIMEOUT)
+            done.write_text(json.dumps({"log": result.log, "returncode": result.returncode}), encoding="utf-8")
+    process = json.loads(done.read_text(encoding="utf-8"))
+    stats_path = out / "last_crawl.json"
+    return CrawlResult(read_jsonl(out / "articles.jsonl"), read_jsonl(out / "editorial_teasers.jsonl"),
+                       json.loads(stats_path.read_text()) if stats_path.exists() else {}, process["log"], out,
+                       process["returncode"])
+
+
+# The slowest modules and tests (pytest --durations), in the order to start them: under pytest-xdist
+# (scripts/test.sh: --dist loadgroup --no-loadscope-reorder) work is handed out in collection order, so the long
+# ones start first and the run does not end waiting on one handed out last; the distributed tests, which time
+# their crawls, are spread out rather than started side by side. An entry is a module or a module::test; what is
+# not named comes after, in its own order.
+LONGEST_FIRST = ("test_distributed.py::test_three_workers_share_one_crawl_and_one_budget", "test_incremental.py",
+                 "test_warc_record.py", "test_distributed.py::test_redis_stopped_for_10_seconds_workers_wait_and_go_on",
+                 "test_distributed.py::test_sigkill_twice_loses_nothing_and_writes_nothing_twice",
+                 "test_warc_reextract.py", "test_resume.py", "test_warc_rendered.py", "test_distributed.py",
+                 "test_cron.py", "test_render.py", "test_savefixture.py", "test_hostile_transport.py", "test_e2e.py",
+                 "test_warc_crash.py", "test_lock.py", "test_exit_codes.py", "test_agreement.py", "test_drift.py",
+                 "test_browser_isolation.py", "test_scrapyd.py")
+
+
+def start_rank(item) -> int:
+    name = f"{item.path.name}::{item.originalname}"
+    return next((n for n, entry in enumerate(LONGEST_FIRST) if entry in (item.path.name, name)), len(LONGEST_FIRST))
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=start_rank)  # stable: tests of one rank keep their order
+    name_xdist_groups(config, items)
+
+
+def name_xdist_groups(config, items) -> None:
+    """`--dist loadgroup` sends the tests of one xdist_group to one worker by a "@<group>" suffix of their nodeid,
+    which pytest-xdist 3.8 writes to item._nodeid; pytest 9.2 reads the nodeid from item._id instead, so the
+    suffix was lost and a group's tests (and its module fixture) were spread over every worker. Write it there."""
+    try:
+        from _pytest.nodeid import NodeId  # pytest >= 9.2
+    except ImportError:  # an older pytest reads item._nodeid: xdist's own suffix works
+        return
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        if groups and not item.nodeid.endswith("@" + "_".join(groups)):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")

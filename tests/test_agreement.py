@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 from newscrawl.monitoring.agreement import FEED_BODIES_SEEN, FeedAgreement
 from newscrawl.monitoring.drift import drift_findings
 from newscrawl.items import Article
-from tests.chromium import BROWSER_CRAWL_TIMEOUT
+from testing.chromium import BROWSER_CRAWL_TIMEOUT
 from tests.conftest import SITE, run_crawl
 
 BODY = " ".join(f"word{i}" for i in range(60))  # 60 words, 57 distinct 4-grams

@@ -1,16 +1,15 @@
 """Retry-After on 429/503: a real HTTP server on 127.0.0.1 and a real crawl against it."""
 
-import http.server
 import json
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import pytest
 
 from newscrawl.downloader.backoff import retry_after_seconds
+from testing.local_site import LocalSite
 from tests.conftest import ROOT
 
 
@@ -22,42 +21,34 @@ def test_retry_after_forms():
     assert retry_after_seconds(None) is None
 
 
-class RateLimitedSite(http.server.BaseHTTPRequestHandler):
-    """/a answers 429 with Retry-After: 2 the first time; everything else 200. Records (path, time)."""
+class RateLimitedSite(LocalSite):
+    """/a answers 429 with Retry-After: 2 the first time; /a and /b 200 otherwise. Records (path, time)."""
 
-    hits: list = []
+    def __init__(self):
+        ok = (200, {"Content-Type": "text/html"}, b"<html><body>ok</body></html>")
+        super().__init__(directory=None, extra={"/a": ok, "/b": ok})
+        self.hits: list[tuple[str, float]] = []
 
-    def do_GET(self):
-        RateLimitedSite.hits.append((self.path, time.monotonic()))
-        if self.path == "/a" and sum(1 for p, _ in RateLimitedSite.hits if p == "/a") == 1:
-            self.send_response(429)
-            self.send_header("Retry-After", "2")
-            body = b"slow down"
-        else:
-            self.send_response(200)
-            body = b"<html><body>ok</body></html>"
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def arrived(self, path: str, client_port: int) -> None:
+        super().arrived(path, client_port)
+        with self.lock:
+            self.hits.append((path, time.monotonic()))
 
-    def log_message(self, *args):
-        pass
+    def fault(self, path: str) -> str:
+        return "rate_limited" if path == "/a" and not self.answers.get(path) else "whole"
+
+    def fault_answer(self, kind: str) -> tuple[int, dict, bytes]:
+        return 429, {"Retry-After": "2", "Content-Type": "text/html"}, b"slow down"
 
 
 @pytest.fixture
 def server():
-    RateLimitedSite.hits = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RateLimitedSite)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with RateLimitedSite() as site:
+        yield site
 
 
 def test_a_429_pauses_the_whole_host_for_retry_after(server, tmp_path):
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    base = server.base
     spider = tmp_path / "probe_spider.py"
     spider.write_text(textwrap.dedent(f"""
         import scrapy
@@ -78,7 +69,7 @@ def test_a_429_pauses_the_whole_host_for_retry_after(server, tmp_path):
                     "-s", "AUTOTHROTTLE_ENABLED=0", "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}",
                     "-s", "NEWSCRAWL_SUMMARY=0"],
                    cwd=ROOT, capture_output=True, text=True, timeout=60)
-    hits = RateLimitedSite.hits
+    hits = server.hits
     first_429 = hits[0]
     assert first_429[0] == "/a"
     later = hits[1:]

@@ -1,6 +1,6 @@
 """Bad input never crashes the crawl: each bad page ends as a counted, logged drop or skip."""
 
-from tests.conftest import write_mirror
+from testing.files import write_mirror
 
 GOOD = """<html><head><link rel='canonical' href='https://www.dawn.com/news/100' />
 <meta property='og:description' content='Summary.' /><title>Good - Pakistan - DAWN.COM</title></head><body>

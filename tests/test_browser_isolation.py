@@ -15,17 +15,21 @@ import time
 import pytest
 
 from bench.probes import PROBE_PAGE, PROBE_URL as URL, PROBED_HOST, Listener
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
-from tests.conftest import write_mirror
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
+from testing.files import write_mirror
 
 # what Debian's Chromium calls on its own, switches or not (seen at the wall)
 GOOGLE_SERVICES = {"update.googleapis.com", "accounts.google.com", "clients2.google.com", "www.google.com",
                    "optimizationguide-pa.googleapis.com", "content-autofill.googleapis.com"}
 
+# the tests share a module fixture (probed): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("browser_isolation")
+
+
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory):
     require_chromium()
-    from tests.conftest import run_crawl
+    from testing.crawls import run_crawl
 
     tmp = tmp_path_factory.mktemp("isolation")
     probes, wall = Listener(PROBED_HOST), Listener("127.0.0.1")

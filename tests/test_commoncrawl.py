@@ -1,6 +1,6 @@
 """The Common Crawl backfill (-a source=commoncrawl, newscrawl/commoncrawl/) against stub servers on 127.0.0.1
-that answer as Common Crawl's do (tests/commoncrawl_stub.py), holding WARC files built from the offline site's
-pages (tests/commoncrawl_warcs.py: its docstring tells what the stub holds)."""
+that answer as Common Crawl's do (testing/commoncrawl_stub.py), holding WARC files built from the offline site's
+pages (testing/commoncrawl_warcs.py: its docstring tells what the stub holds)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import time
 import pytest
 
 from newscrawl.fixture_library import article_fixtures, article_mismatches
-from tests.commoncrawl_stub import CommonCrawlStub
-from tests.commoncrawl_warcs import OUT_OF_RANGE, SINCE, UNTIL, expected_ids
+from testing.commoncrawl_stub import CommonCrawlStub
+from testing.commoncrawl_warcs import OUT_OF_RANGE, SINCE, UNTIL, expected_ids
 from tests.conftest import ROOT, crawl_command, run_crawl
 
 RANGE = ("-a", "source=commoncrawl", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")

@@ -1,5 +1,5 @@
 """A Common Crawl backfill in distributed mode: a real redis-server, three real worker processes sharing the
-records to fetch through the Redis frontier, against the stub servers (tests/commoncrawl_stub.py)."""
+records to fetch through the Redis frontier, against the stub servers (testing/commoncrawl_stub.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from collections import Counter
 import pytest
 
 from newscrawl.distributed.mode import FrontierKeys
-from tests.chromium import in_ci
-from tests.commoncrawl_stub import CommonCrawlStub
-from tests.commoncrawl_warcs import OUT_OF_RANGE, expected_ids
+from testing.chromium import in_ci
+from testing.commoncrawl_stub import CommonCrawlStub
+from testing.commoncrawl_warcs import OUT_OF_RANGE, expected_ids
 from tests.conftest import ROOT
-from tests.distributed_run import REDIS_SERVER, RedisServer, Workers, worker_command
+from testing.distributed_run import REDIS_SERVER, RedisServer, Workers, worker_command
 from tests.test_commoncrawl import RANGE
 
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and not in_ci(),

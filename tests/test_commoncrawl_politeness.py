@@ -1,14 +1,14 @@
-"""The Common Crawl backfill's politeness towards the stub servers (tests/commoncrawl_stub.py): the gaps between
+"""The Common Crawl backfill's politeness towards the stub servers (testing/commoncrawl_stub.py): the gaps between
 requests, the back-off in a 503/504 storm, and giving up on a permanent refusal with one line and a non-zero exit."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.commoncrawl_stub import CommonCrawlStub
-from tests.conftest import run_crawl
+from testing.commoncrawl_stub import CommonCrawlStub
+from testing.crawls import run_crawl
 from tests.test_commoncrawl import RANGE, backfill, by_id
-from tests.commoncrawl_warcs import expected_ids
+from testing.commoncrawl_warcs import expected_ids
 
 # seconds: how much later than sent a stub's thread may log a request on a loaded machine (2 cores, load 10: 0.1 s
 # was seen), so two requests sent `gap` apart can be logged gap - JITTER apart

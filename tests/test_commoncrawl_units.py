@@ -9,8 +9,8 @@ import pytest
 from newscrawl.commoncrawl.collinfo import Crawl, UnknownCrawl, pick_crawls
 from newscrawl.commoncrawl.records import BadRecord, read_record
 from newscrawl.crawl.arguments import BadArgument, parse_arguments
-from tests.commoncrawl_warcs import CRAWLS, one_record
-from tests.conftest import run_crawl
+from testing.commoncrawl_warcs import CRAWLS, one_record
+from testing.crawls import run_crawl
 
 TODAY = date(2026, 11, 27)
 

@@ -49,6 +49,10 @@ def runs(out) -> list[dict]:
     return [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
 
 
+# the tests share a module fixture (healthy): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("cron")
+
+
 @pytest.fixture(scope="module")
 def healthy(tmp_path_factory):
     out = tmp_path_factory.mktemp("cron") / "out"
@@ -70,6 +74,7 @@ def test_a_healthy_crawl_exits_0_and_appends_a_run_record(healthy):
                                          if key.startswith("newscrawl/dropped/")}
     assert stats["newscrawl/teasers/already_emitted"] + record["drops_by_reason"].get("duplicate_EditorialTeaser", 0) > 0
     assert record["coverage"]["title"] == 1.0 and 0 < record["coverage"]["updated_at"] < 1
+    assert "item_type" not in record["coverage"]  # every Article has one: its share said nothing
     assert record["story_not_found"] == {"pages": 0, "share": 0.0}  # every page of the offline site proves its box
     assert all(record["verdicts"][k] for k in ("finished", "errors_ok", "bans_ok", "drift_ok", "new_items_ok"))
     assert record["start"] <= record["end"]
@@ -141,7 +146,7 @@ def test_a_ban_on_every_request_is_recorded_as_blocked(tmp_path):
 
 
 def test_an_unreachable_host_is_recorded_as_such(tmp_path):
-    from tests.generated_site import local_site_settings
+    from testing.generated_site import local_site_settings
     from tests.test_exit_codes import closed_port
 
     to_nowhere = [x for name, value in local_site_settings(closed_port()).items() for x in ("-s", f"{name}={value}")]

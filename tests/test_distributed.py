@@ -1,5 +1,5 @@
 """Distributed mode end to end: a real redis-server, 3 real `scrapy crawl dawn` worker processes, and a real
-HTTP server on 127.0.0.1 serving a generated site with a fixed latency (tests/generated_site.py); and two
+HTTP server on 127.0.0.1 serving a generated site with a fixed latency (testing/generated_site.py); and two
 workers replaying the offline site. Every crawl is bounded in time and ends by itself (workers close when the
 queue and the leases are empty)."""
 
@@ -15,9 +15,9 @@ import pytest
 
 from newscrawl.distributed.mode import FrontierKeys
 from newscrawl.commands.frontier import status
-from tests.chromium import in_ci
-from tests.distributed_run import REDIS_SERVER, RedisServer, Workers
-from tests.generated_site import (SiteServer, article_ids, expected_title, listing_urls, local_site_settings,
+from testing.chromium import in_ci
+from testing.distributed_run import REDIS_SERVER, RedisServer, Workers
+from testing.generated_site import (SiteServer, article_ids, expected_title, listing_urls, local_site_settings,
                                   teaser_ids)
 
 # under CI=true a missing redis-server fails (setup.sh installs it); locally the tests skip without it
@@ -26,8 +26,24 @@ pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and not in_ci()
 LATENCY = 0.05  # seconds the site takes to answer, every time
 
 
+@pytest.fixture(scope="session")
+def shared_redis(tmp_path_factory):
+    """One redis-server for this (xdist worker) process's run, on a port of the worker's own."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def redis_server(tmp_path):
+def redis_server(shared_redis):
+    """The run's redis-server, emptied for this test (tests in one process run one at a time)."""
+    shared_redis.client().flushall()
+    return shared_redis
+
+
+@pytest.fixture
+def own_redis_server(tmp_path):
+    """A redis-server of the test's own, for a test that stops and starts it."""
     server = RedisServer(tmp_path / "redis").start()
     yield server
     server.stop()
@@ -102,7 +118,8 @@ def test_sigkill_twice_loses_nothing_and_writes_nothing_twice(redis_server, tmp_
     assert_every_article_once(workers, count)
 
 
-def test_redis_stopped_for_10_seconds_workers_wait_and_go_on(redis_server, tmp_path):
+def test_redis_stopped_for_10_seconds_workers_wait_and_go_on(own_redis_server, tmp_path):
+    redis_server = own_redis_server
     count, delay = 400, 0.02
     with SiteServer(count, LATENCY) as site:
         workers = Workers(redis_server.url, tmp_path / "out", crawl_settings(site, count, delay, 30), 3).start_all()
@@ -176,7 +193,7 @@ def test_a_dead_workers_claim_is_settled_from_its_file(redis_server, tmp_path):
 def test_distributed_replay_of_the_offline_site(redis_server, tmp_path):
     """Two workers replay the offline site (NEWSCRAWL_MIRROR, real Dawn markup, JavaScript pages rendered in
     Chromium after a plain download): together they write what one process writes, each item once."""
-    from tests.chromium import require_chromium
+    from testing.chromium import require_chromium
     from tests.conftest import EXPECTED, SITE
 
     require_chromium()

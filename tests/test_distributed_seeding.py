@@ -1,7 +1,7 @@
 """Nothing lost, whoever dies (issue #19): the seeding worker SIGKILLed during seeding, five times in a row, over
 a url_file and over a WARC archive; a crawl that gave up requests exits non-zero from every worker that saw it
 end; a second live worker under one name is refused; a finished frontier expires. A real redis-server, real
-`scrapy crawl dawn` worker processes, a real HTTP server on 127.0.0.1 (tests/generated_site.py)."""
+`scrapy crawl dawn` worker processes, a real HTTP server on 127.0.0.1 (testing/generated_site.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from newscrawl.commands.frontier import status
 from newscrawl.commands.pack_mirror import pack_mirror
 from newscrawl.distributed.mode import FrontierKeys
 from tests.conftest import ROOT
-from tests.distributed_run import RedisServer, Workers
-from tests.generated_site import SiteServer, article_ids, local_site_settings
+from testing.distributed_run import RedisServer, Workers
+from testing.generated_site import SiteServer, article_ids, local_site_settings
 from tests.test_distributed import assert_every_article_once, pytestmark  # noqa: F401 - the same skip rule
 
 KEYS = FrontierKeys({"NEWSCRAWL_CRAWL_ID": "dawn"})

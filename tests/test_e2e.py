@@ -8,20 +8,19 @@ import json
 
 import pytest
 
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
-from tests.conftest import EXPECTED, SITE, write_mirror
+from testing.chromium import BROWSER_CRAWL_TIMEOUT
+from tests.conftest import EXPECTED, SITE, rendering, write_mirror
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())
-RENDERING = have_chromium() or in_ci()  # under CI a missing browser fails the crawl, never skips it
+RENDERING = rendering()  # under CI a missing browser fails the crawl, never skips it
 RENDERED_IDS = SITE_EXPECTED["rendered_ids"]
 ARTICLE_IDS = SITE_EXPECTED["article_ids"] if RENDERING else sorted(set(SITE_EXPECTED["article_ids"]) - set(RENDERED_IDS))
 
 
-@pytest.fixture(scope="module")
-def full_crawl(tmp_path_factory):
-    from tests.conftest import run_crawl
-    settings = {} if RENDERING else {"NEWSCRAWL_RENDER": "0"}
-    return run_crawl(tmp_path_factory.mktemp("e2e"), settings=settings, timeout=BROWSER_CRAWL_TIMEOUT)
+@pytest.fixture
+def full_crawl(offline_site_crawl):
+    """The run's one full crawl of the offline site (tests/conftest.py), rendering when RENDERING."""
+    return offline_site_crawl
 
 
 def test_crawl_finished_cleanly(full_crawl):

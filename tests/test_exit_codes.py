@@ -7,9 +7,9 @@ import pytest
 
 from newscrawl import settings as project_settings
 from newscrawl.monitoring import verdict
-from tests.distributed_run import free_port
-from tests.conftest import write_mirror
-from tests.generated_site import local_site_settings
+from testing.distributed_run import free_port
+from testing.files import write_mirror
+from testing.generated_site import local_site_settings
 
 
 @pytest.mark.parametrize("argument, message", [

@@ -1,7 +1,7 @@
 """Feeds in other formats, through whole crawls (#20 class 7): an Atom feed gives its links, days and bodies; a
 gzipped sitemap (`application/x-gzip`, a `.xml.gz` child of an index) is read, a gzip bomb sitemap is skipped as
 too large; a chain of sitemap indexes stops at NEWSCRAWL_SITEMAP_MAX_DEPTH and an index's children at
-NEWSCRAWL_SITEMAP_MAX_CHILDREN, each with a counted skip. The mirror is tests/hostile_feeds_site.py."""
+NEWSCRAWL_SITEMAP_MAX_CHILDREN, each with a counted skip. The mirror is testing/hostile_feeds_site.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import Counter
 
 from parsel import Selector
 
-from tests.hostile_feeds_site import (ATOM_IDS, CHAIN_ID, ENTRY_POINTS, GZIP_IDS, ROOT_URL, WIDE_IDS, atom_feed,
+from testing.hostile_feeds_site import (ATOM_IDS, CHAIN_ID, ENTRY_POINTS, GZIP_IDS, ROOT_URL, WIDE_IDS, atom_feed,
                                       hostile_feeds_mirror)
 
 ONLY = {"NEWSCRAWL_LISTINGS": "", "NEWSCRAWL_RENDER": "0"}

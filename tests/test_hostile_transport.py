@@ -1,17 +1,17 @@
 """Hostile transport (#9 items 4-6): pages cut short, gzip bombs and Retry-After values, through a real HTTP
-server on 127.0.0.1 (bench/fault_site.py) and real crawls."""
+server on 127.0.0.1 (testing/local_site.py) and real crawls."""
 
 import json
 import math
-import subprocess
 import sys
 
 from hypothesis import given, settings, strategies as st
 
-from bench.fault_site import HOSTILE_RETRY_AFTER, FaultSite, gzip_bomb
 from newscrawl.downloader.backoff import retry_after_seconds
 from newscrawl.state.sqlite import StateStore
-from tests.conftest import ROOT, SITE, run_crawl
+from testing.files import peak_rss_of
+from testing.local_site import HOSTILE_RETRY_AFTER, FaultSite, gzip_bomb
+from tests.conftest import ROOT, run_crawl
 
 GOOD = "/news/1918062/fed-keeps-rates-steady"
 OTHER = "/news/1918168/greenpeace-warns-of-potential-disaster-after-oil-spill-off-uae"
@@ -69,15 +69,6 @@ def test_a_page_never_served_whole_is_never_written_and_is_tried_again_next_run(
 
 
 # ---- size limits ---------------------------------------------------------------------------------------
-def peak_rss_of(command: list[str], timeout: float) -> int:
-    """Peak RSS (KiB) of a command, measured in a fresh process of its own (no other child counts)."""
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, timeout="
-             f"{timeout}); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    done = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout + 30)
-    return int(done.stdout.strip())
-
-
 def test_a_gzip_bomb_costs_no_more_than_the_size_limit(tmp_path):
     bomb = gzip_bomb(256 * 1024 * 1024)  # 256 MiB of zeros in a body of some 250 KB
     path = "/news/1999999/bomb"

@@ -178,3 +178,17 @@ def test_pipeline_docstrings_number_the_pipelines_as_item_pipelines_orders_them(
         module = path.rsplit(".", 1)[0]
         docstring = ast.get_docstring(ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8")))
         assert docstring.startswith(f"Pipeline {position}: "), (path, docstring[:40])
+
+
+def test_bench_imports_nothing_from_tests_and_one_local_site_server_remains():
+    """bench/ and tests/ share their helpers through testing/ (issue #18): a bench never imports tests, and the
+    only HTTP server of the tests and benches is testing/local_site.py's (options and subclasses, no copies)."""
+    scripts = sorted((ROOT / "bench").rglob("*.py"))
+    assert len(scripts) > 5
+    from_tests = {str(p.relative_to(ROOT)): sorted(m for m in imported_modules(ast.parse(p.read_text(encoding="utf-8")))
+                                                   if m.split(".")[0] == "tests") for p in scripts}
+    assert {path: names for path, names in from_tests.items() if names} == {}
+    helpers = [p for folder in ("tests", "bench", "testing") for p in (ROOT / folder).rglob("*.py")]
+    servers = sorted(str(p.relative_to(ROOT)) for p in helpers
+                     if "http.server" in imported_modules(ast.parse(p.read_text(encoding="utf-8"))))
+    assert servers == ["testing/local_site.py"]

@@ -66,6 +66,10 @@ def update_articles(site, article_ids: list[int], when: str = UPDATED_AT, body_c
             path.write_text(xml)
 
 
+# the tests share a module fixture (reruns): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("incremental")
+
+
 @pytest.fixture(scope="module")
 def reruns(tmp_path_factory):
     """(first run, unchanged rerun, rerun over the site with three updated articles, their ids, lines of the first

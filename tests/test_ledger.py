@@ -12,8 +12,8 @@ import pytest
 
 from newscrawl.state.completeness import completeness
 from newscrawl.state.sqlite import StateStore
-from tests.chromium import in_ci
-from tests.distributed_run import REDIS_SERVER, RedisServer
+from testing.chromium import in_ci
+from testing.distributed_run import REDIS_SERVER, RedisServer
 
 ARTICLE = {"article_id": 1918062, "url": "https://www.dawn.com/news/1918062", "content_hash": "h1",
            "published_at": "2025-06-19T01:30:00+05:00", "updated_at": None, "version": 1}
@@ -26,7 +26,7 @@ def clock():
 
 
 def require_redis() -> None:
-    """Skip without Debian's redis-server, but never under CI (as tests/chromium.py does for Chromium)."""
+    """Skip without Debian's redis-server, but never under CI (as testing/chromium.py does for Chromium)."""
     if not os.access(REDIS_SERVER, os.X_OK):
         if in_ci():
             pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import StateStore
-from tests.chromium import require_chromium
+from testing.chromium import require_chromium
 from tests.conftest import EXPECTED, SITE, read_jsonl, run_crawl
 from tests.test_resume import kill_after, resume
 
@@ -133,7 +133,7 @@ def test_two_workers_keep_one_ledger_in_redis(tmp_path, site_articles):
     import sys
 
     from tests.conftest import ROOT
-    from tests.distributed_run import RedisServer, Workers
+    from testing.distributed_run import RedisServer, Workers
     from tests.test_ledger import require_redis
 
     require_redis()

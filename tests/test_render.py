@@ -15,7 +15,7 @@ from newscrawl.downloader.browser import BrowserRouter
 from newscrawl.fixture_library import article_mismatches
 from newscrawl.crawl.render_policy import render_reasons
 from spiders.dawn import page_kind
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
 from tests.conftest import EXPECTED, SITE, documented_hash, write_mirror
 
 JS_EXPECTED = {}
@@ -125,10 +125,14 @@ def test_a_static_crawl_starts_no_browser(crawl):
 
 
 # ---- real renders in Chromium ---------------------------------------------------------------------------
+# the tests share a module fixture (js_crawl): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("render")
+
+
 @pytest.fixture(scope="module")
 def js_crawl(tmp_path_factory):
     require_chromium()
-    from tests.conftest import run_crawl
+    from testing.crawls import run_crawl
     return run_crawl(tmp_path_factory.mktemp("render"), "-a", "urls=" + ",".join(JS_URLS),
                      timeout=BROWSER_CRAWL_TIMEOUT)
 

@@ -3,8 +3,8 @@ that times out and a browser that crashes, the Article is what the plain downloa
 and counted (newscrawl/render/fallback/plain_html); a page whose plain HTML gives no body is dropped and counted
 (newscrawl/dropped/render_failed), never skipped silently. Real Chromium, offline (a mirror)."""
 
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
-from tests.conftest import write_mirror
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
+from testing.files import write_mirror
 
 URL = "https://www.dawn.com/news/9000010"
 EMPTY_BODY_URL = "https://www.dawn.com/news/9000011"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import StateStore
-from tests.chromium import CHROMIUM, require_chromium
+from testing.chromium import CHROMIUM, require_chromium
 from tests.conftest import ROOT, SITE
 from tests.run_history import run_history, write_history, year_of_hourly_runs
 

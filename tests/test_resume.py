@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import StateStore
-from tests.chromium import require_chromium
+from testing.chromium import require_chromium
 from tests.conftest import EXPECTED, ROOT, SITE
 
 # slow enough to be killed part-way even on a loaded machine (~170 requests: about 9 s a crawl); -s on the

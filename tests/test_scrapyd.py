@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXPECTED, ROOT, SITE, read_jsonl
-from tests.distributed_run import free_port
+from testing.distributed_run import free_port
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())
 BIN = Path(sys.executable).parent

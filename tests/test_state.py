@@ -25,9 +25,9 @@ def article(article_id=1, **fields):
 def test_an_article_round_trips_with_first_and_last_seen(tmp_path):
     clock = Clock()
     store = StateStore(tmp_path / "s.sqlite", now=clock)
-    store.record_item("Article", article(), discovered_modified="2025-06-19T09:00:00+05:00")
+    store.record_items([("Article", article(), "2025-06-19T09:00:00+05:00")], {})
     clock.value = "2025-06-20T10:00:00+00:00"
-    store.record_item("Article", article(content_hash="h2", updated_at="2025-06-20T12:00:00+05:00", version=2))
+    store.record_items([("Article", article(content_hash="h2", updated_at="2025-06-20T12:00:00+05:00", version=2), None)], {})
     record = store.article(1)
     assert (record.status, record.content_hash, record.version) == (EMITTED, "h2", 2)
     assert record.first_seen == "2025-06-19T10:00:00+00:00" and record.last_seen == "2025-06-20T10:00:00+00:00"
@@ -38,14 +38,14 @@ def test_an_article_round_trips_with_first_and_last_seen(tmp_path):
 
 def test_teasers_keep_date_and_updated_flag(tmp_path):
     store = StateStore(tmp_path / "s.sqlite")
-    store.record_item("EditorialTeaser", {"article_id": 7, "date": "2025-06-19", "updated": True})
+    store.record_items([("EditorialTeaser", {"article_id": 7, "date": "2025-06-19", "updated": True}, None)], {})
     teaser = store.teaser(7)
     assert (teaser.date, teaser.updated) == ("2025-06-19", True)
 
 
 def test_missing_or_rejected_never_overwrites_an_emitted_article(tmp_path):
     store = StateStore(tmp_path / "s.sqlite")
-    store.record_item("Article", article(1))
+    store.record_items([("Article", article(1), None)], {})
     store.mark_unavailable(1, MISSING)
     store.mark_unavailable(2, REJECTED)
     assert store.article(1).status == EMITTED
@@ -54,7 +54,7 @@ def test_missing_or_rejected_never_overwrites_an_emitted_article(tmp_path):
 
 
 def test_the_store_is_reopened_across_runs(tmp_path):
-    StateStore(tmp_path / "s.sqlite").record_item("Article", article(5), tmp_path / "a.jsonl", 123)
+    StateStore(tmp_path / "s.sqlite").record_items([("Article", article(5), None)], {tmp_path / "a.jsonl": 123})
     again = StateStore(tmp_path / "s.sqlite")
     assert again.article(5).version == 1
     assert again.output_offset(tmp_path / "a.jsonl") == 123
@@ -65,7 +65,7 @@ def test_catch_up_records_lines_past_the_recorded_offset(tmp_path):
     first = json.dumps(article(1)) + "\n"
     output.write_text(first)
     store = StateStore(tmp_path / "s.sqlite")
-    store.record_item("Article", article(1), output, len(first.encode()))
+    store.record_items([("Article", article(1), None)], {output: len(first.encode())})
     # two lines written, then the crawl was killed before recording them
     with output.open("a") as handle:
         handle.write(json.dumps(article(2)) + "\n" + json.dumps(article(3, version=2)) + "\n")
@@ -79,7 +79,7 @@ def test_catch_up_records_lines_past_the_recorded_offset(tmp_path):
 def test_catch_up_of_a_replaced_file_starts_from_its_beginning(tmp_path):
     output = tmp_path / "articles.jsonl"
     store = StateStore(tmp_path / "s.sqlite")
-    store.record_item("Article", article(1), output, 10_000)
+    store.record_items([("Article", article(1), None)], {output: 10_000})
     output.write_text(json.dumps(article(9)) + "\n")  # rotated: shorter than the recorded offset
     assert store.catch_up(output, "Article") == 1
     assert 9 in store.emitted_article_ids()

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from newscrawl.archive.recorder import WarcRecorder
 from newscrawl.archive.recovery import close_abandoned, count_records
 from tests.conftest import ROOT, SITE, run_crawl
-from tests.local_site import LocalSite
+from testing.local_site import LocalSite
 from tests.test_warc_record import live_settings
 
 

@@ -1,7 +1,7 @@
 """Damaged WARC archives (#20 class 8): replay reads on past garbage between records, a wrong Content-Length and a
 gzip member with a flipped byte, losing only the damaged records; counts what it could not read per file in the
 stats, last_crawl.json and the log; exits 10; reads a `.warc.gz` written as one gzip stream; and rebuilds an index
-whose scan was incomplete. The archives are built by hand (tests/damaged_warc.py) so what must survive is known."""
+whose scan was incomplete. The archives are built by hand (testing/damaged_warc.py) so what must survive is known."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import json
 import shutil
 
 from newscrawl.archive.replay import Archive
-from tests.conftest import run_crawl
-from tests.damaged_warc import STATIC_IDS, damaged_gzip_warc, damaged_plain_warc, member, one_stream_warc, site_records
+from testing.crawls import run_crawl
+from testing.damaged_warc import STATIC_IDS, damaged_gzip_warc, damaged_plain_warc, member, one_stream_warc, site_records
 
 REPLAY = {"NEWSCRAWL_RENDER": "0"}
 

@@ -1,6 +1,6 @@
 """Recording a live-style crawl into WARC files, and replaying them.
 
-The crawl runs against a real HTTP server on 127.0.0.1 serving the offline site (tests/local_site.py), with
+The crawl runs against a real HTTP server on 127.0.0.1 serving the offline site (testing/local_site.py), with
 www.dawn.com mapped onto it by the live download handler: nothing else differs from a live crawl. Rendering
 is off in this crawl (the browser would go to the network for www.dawn.com); rendered pages are recorded in
 test_warc_rendered.py.
@@ -17,8 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.urls import article_id_from_url
 from tests.conftest import SITE, run_crawl
-from tests.generated_site import local_site_settings
-from tests.local_site import MARKER, LocalSite
+from testing.generated_site import local_site_settings
+from testing.local_site import MARKER, LocalSite
 
 MAX_BYTES = 300_000  # small, so that the first crawl rotates its files
 
@@ -32,6 +32,10 @@ def records(path) -> list:
     """(type, WARC headers, HTTP headers or None) of every record, read with warcio."""
     with open(path, "rb") as file:
         return [(r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(file)]
+
+
+# the tests share a module fixture (recorded): under pytest-xdist (--dist loadgroup) they run in one process
+pytestmark = pytest.mark.xdist_group("warc_record")
 
 
 @pytest.fixture(scope="module")

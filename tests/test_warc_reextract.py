@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, have_chromium, in_ci
-from tests.conftest import EXPECTED, ROOT, SITE, run_crawl
-from tests.generated_site import local_site_settings
+from testing.chromium import BROWSER_CRAWL_TIMEOUT
+from tests.conftest import EXPECTED, ROOT, SITE, rendering, run_crawl
+from testing.generated_site import local_site_settings
 from tests.test_warc_record import same_teasers, without_fetch_time
 
 SITE_EXPECTED = json.loads((EXPECTED / "site.json").read_text())
@@ -30,11 +30,9 @@ def packed(tmp_path_factory):
     return path
 
 
-def test_the_e2e_crawl_over_the_packed_mirror_gives_the_same_items(packed, tmp_path):
-    settings = {}
-    if not (have_chromium() or in_ci()):
-        settings["NEWSCRAWL_RENDER"] = "0"
-    from_mirror = run_crawl(tmp_path / "mirror", settings=settings, timeout=BROWSER_CRAWL_TIMEOUT)
+def test_the_e2e_crawl_over_the_packed_mirror_gives_the_same_items(packed, offline_site_crawl, tmp_path):
+    settings = {} if rendering() else {"NEWSCRAWL_RENDER": "0"}
+    from_mirror = offline_site_crawl  # the run's one crawl of the mirror, with these settings
     from_warc = run_crawl(tmp_path / "warc", mirror=None, settings={**settings, "NEWSCRAWL_REPLAY": packed},
                           timeout=BROWSER_CRAWL_TIMEOUT)
     assert from_warc.stats["finish_reason"] == "finished"

@@ -11,7 +11,7 @@ import json
 from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.archive.recorder import RENDERED_FIELD
-from tests.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
+from testing.chromium import BROWSER_CRAWL_TIMEOUT, require_chromium
 from tests.conftest import EXPECTED, run_crawl
 from tests.test_warc_record import without_fetch_time
 

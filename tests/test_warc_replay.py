@@ -171,3 +171,25 @@ def test_the_index_is_cached_beside_the_file_and_rebuilt_when_it_changes(tmp_pat
 def test_replay_of_nothing_fails_with_the_reason(spec):
     with pytest.raises(ArchiveError, match="NEWSCRAWL_REPLAY"):
         Archive(spec)
+
+
+def test_the_download_handler_closes_the_archive_files_it_read(tmp_path):
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.downloader.handler import RoutingDownloadHandler
+
+    spec = str(common_crawl_archive(tmp_path / "CC-NEWS-20250619.warc.gz"))
+    handler = RoutingDownloadHandler(get_crawler(settings_dict={"NEWSCRAWL_REPLAY": spec}))
+
+    async def fetch_then_close():
+        response = await handler.download_request(Request(ARTICLE))
+        files = list(handler.source._handles.values())
+        await handler.close()
+        return response, files
+
+    response, files = asyncio.run(fetch_then_close())
+    assert response.status == 200 and len(files) == 1
+    assert files[0].closed and not handler.source._handles

@@ -131,6 +131,8 @@ class RoutingDownloadHandler(BaseDownloadHandler):
             await self._live.close()
         if self.recorder is not None:
             self.recorder.close()
+        if self.replaying:  # its open WARC files; the Archive (shared in the process) reopens one it reads again
+            self.source.close()
 
 
 def crawler_version() -> str:

@@ -25,7 +25,9 @@ from newscrawl.stats_keys import (COVERAGE, COVERAGE_ARTICLES, DRIFT, EXTRACTOR,
 logger = logging.getLogger(__name__)
 
 GENERIC = "generic_extractions"  # the name the generic share goes by in findings and stats
-FEED_AGREEMENT = "feed_agreement"  # the name the share of bodies disagreeing with their feed copy goes by
+# the name the share of bodies disagreeing with their feed copy goes by in findings and `newscrawl/drift/<name>`
+# (not stats_keys.FEED_AGREEMENT, the agreement monitor's prefix)
+FEED_DISAGREEMENT = "feed_agreement"
 # the name the share of article pages without a proven story box goes by in findings and stats: the layout changed
 NO_STORY_BOX = "story_not_found"
 
@@ -39,7 +41,7 @@ class Finding:
     def message(self) -> str:
         if self.field == GENERIC:
             return f"{self.share:.1%} of Articles took their body from the generic extractor (at most {self.threshold:.1%})"
-        if self.field == FEED_AGREEMENT:
+        if self.field == FEED_DISAGREEMENT:
             return (f"{self.share:.1%} of the Articles also seen in a feed disagree with the feed's copy of their body "
                     f"(word 4-gram F1 below NEWSCRAWL_FEED_AGREEMENT_MIN_F1; at most {self.threshold:.1%})")
         if self.field == NO_STORY_BOX:
@@ -87,7 +89,7 @@ def drift_findings(stats: dict, min_coverage: dict[str, float], max_generic: flo
     if (share := story_not_found_share(stats)) is not None and share > max_story_not_found:
         findings.append(Finding(NO_STORY_BOX, share, max_story_not_found))
     if stats.get(FEED_AGREEMENT_COMPARED, 0) >= max(min_articles, 1) and stats.get(FEED_AGREEMENT_BELOW_SHARE, 0) > max_disagreement:
-        findings.append(Finding(FEED_AGREEMENT, stats[FEED_AGREEMENT_BELOW_SHARE], max_disagreement))
+        findings.append(Finding(FEED_DISAGREEMENT, stats[FEED_AGREEMENT_BELOW_SHARE], max_disagreement))
     return findings
 
 

@@ -57,7 +57,7 @@ def summarise(stats: dict) -> dict:
         "errors_logged": stats.get(ERRORS_LOGGED, 0),
         "article_pages": parsed_articles(stats),
         "story_not_found": stats.get(STORY_NOT_FOUND, 0),
-        "story_not_found_share": story_not_found_share(stats),
+        "story_not_found_share": stats.get(STORY_NOT_FOUND_SHARE),  # set once, by spider_closed
         "feed_agreement": under(stats, FEED_AGREEMENT),
         "archive_unreadable_regions": under(stats, REPLAY_UNREADABLE),
         # distributed mode only (None otherwise): what the whole crawl lost (newscrawl/distributed/frontier.py)

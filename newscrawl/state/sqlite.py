@@ -97,11 +97,6 @@ class StateStore(SqliteLedger, StoreBase):
         return row[0] if row else 0
 
     # ---- writing -----------------------------------------------------------------------------------
-    def record_item(self, kind: str, fields: dict, output: str | Path | None = None, offset: int | None = None,
-                    discovered_modified: str | None = None) -> None:
-        """Record an emitted item and, in the same transaction, the offset its output file now ends at."""
-        self.record_items([(kind, fields, discovered_modified)], {} if output is None else {output: offset})
-
     def record_items(self, items: list[tuple[str, dict, str | None]], offsets: dict) -> None:
         """Record emitted items (kind, fields, discovered_modified) and, in the same transaction, the offsets
         their output files now end at ({output: offset})."""

@@ -6,20 +6,18 @@ listings under two slugs, so the shared dupefilter has work), robots.txt. Each a
 (the host's own slowness, fixed). The server's log (`hits`: path, article id, monotonic time, client port) is
 the evidence: which article ids were requested how often, and at what rate.
 
-The crawl reaches it through `LocalSiteHandler` (NEWSCRAWL_LIVE_DOWNLOAD_HANDLER): Scrapy's HTTP/1.1 handler
-sending https://www.dawn.com/... requests to http://127.0.0.1:<NEWSCRAWL_TEST_SITE_PORT>/... and handing the
-response back under the www.dawn.com URL, so the spider, the budget and the pipelines see the real host.
+It is testing.local_site's server with generated pages instead of a mirror; the crawl reaches it through that
+module's `LocalSiteHandler` (`local_site_settings(site.port)`), so the spider, the budget and the pipelines see
+the real host.
 """
 
 from __future__ import annotations
 
-import http.server
 import re
-import threading
 import time
-from urllib.parse import urlsplit
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+# the crawls of the generated site go through these; importable from here as before the move
+from testing.local_site import LocalSite, LocalSiteHandler, local_site_settings  # noqa: F401
 
 FIRST_ID = 1_900_000
 LINKS_PER_LISTING = 100
@@ -68,50 +66,34 @@ def expected_title(article_id: int) -> str:
     return f"Generated story {article_id}"
 
 
-class SiteServer:
+class SiteServer(LocalSite):
+    """The local site (testing.local_site) answering generated pages; `hits` logs (path, article id, arrival time
+    on the monotonic clock, client port) for each request."""
+
     def __init__(self, articles: int, latency: float, rate_limited: int | None = None, retry_after: int = 3):
         """`rate_limited`: an article id whose first request answers 429 with `Retry-After: <retry_after>`."""
+        super().__init__(directory=None, delay=latency)
         self.count, self.latency = articles, latency
         self.rate_limited, self.retry_after = rate_limited, retry_after
         self.hits: list[tuple[str, int | None, float, int]] = []
-        self.lock = threading.Lock()
-        site = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def arrived(self, path: str, client_port: int) -> None:
+        arrived = time.monotonic()  # the rate is measured on arrivals, before the fixed latency
+        super().arrived(path, client_port)
+        with self.lock:
+            self.hits.append((path, self.article_id(path), arrived, client_port))
 
-            def do_GET(self):
-                arrived = time.monotonic()  # the rate is measured on arrivals, before the fixed latency
-                with site.lock:
-                    site.hits.append((self.path, site.article_id(self.path), arrived, self.client_address[1]))
-                time.sleep(site.latency)
-                status, body = site.answer(self.path)
-                limited = site.article_id(self.path) == site.rate_limited and site.article_requests().count(site.rate_limited) == 1
-                if limited:
-                    status, body = 429, b"slow down"
-                self.send_response(status)
-                if limited:
-                    self.send_header("Retry-After", str(site.retry_after))
-                self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def page(self, path: str) -> tuple[int, dict, bytes]:
+        status, body = self.answer(path)
+        return status, {"Content-Type": "text/plain" if path == "/robots.txt" else "text/html; charset=utf-8"}, body
 
-            def log_message(self, *args):
-                pass
+    def fault(self, path: str) -> str:
+        if self.article_id(path) == self.rate_limited and self.article_requests().count(self.rate_limited) == 1:
+            return "rate_limited"
+        return "whole"
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def fault_answer(self, kind: str) -> tuple[int, dict, bytes]:
+        return 429, {"Retry-After": str(self.retry_after), "Content-Type": "text/plain"}, b"slow down"
 
     @staticmethod
     def article_id(path: str) -> int | None:
@@ -150,22 +132,3 @@ class SiteServer:
                 start += 1
             best = max(best, end - start + 1)
         return best / window
-
-
-def local_site_settings(port: int) -> dict:
-    """The settings that send a crawl's www.dawn.com requests to a local server on `port` (LocalSiteHandler)."""
-    return {"NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "tests.generated_site.LocalSiteHandler", "NEWSCRAWL_TEST_SITE_PORT": port}
-
-
-class LocalSiteHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, sending www.dawn.com requests to the generated site on 127.0.0.1."""
-
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.port = crawler.settings.getint("NEWSCRAWL_TEST_SITE_PORT")
-
-    async def download_request(self, request):
-        parts = urlsplit(request.url)
-        local = request.replace(url=parts._replace(scheme="http", netloc=f"127.0.0.1:{self.port}").geturl())
-        response = await super().download_request(local)
-        return response.replace(url=request.url, request=request)

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from tests.commoncrawl_warcs import CRAWLS, StubCrawl, build_stub
-from tests.local_site import AnsweringServer
+from testing.commoncrawl_warcs import CRAWLS, StubCrawl, build_stub
+from testing.local_site import AnsweringServer
 
 LINES_PER_PAGE = 8  # Common Crawl's pages hold 5 blocks of 3000 lines; a few lines make several pages here
 GATEWAY_TIMEOUT = (b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway"

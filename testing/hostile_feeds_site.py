@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from newscrawl.downloader.mirror import Mirror
-from tests.conftest import SITE, write_mirror
+from testing.files import SITE, write_mirror
 
 ROOT_URL = "https://www.dawn.com"
 ATOM_IDS = [1918168, 1918162]  # in feeds/home.xml too: their Atom content is the RSS item's body HTML

@@ -13,15 +13,35 @@ from pathlib import Path
 
 import redis
 
-from tests.conftest import ROOT, read_jsonl
+from testing.files import ROOT, read_jsonl
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
 
+PORTS_PER_WORKER = 400
+_next_port: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port free now on 127.0.0.1, for a service a test starts (redis-server, scrapyd). Each pytest-xdist worker
+    draws from a block of its own (gw0: 20000-20399, gw1: 20400-...; one process: the block after the last worker's),
+    below the kernel's ephemeral ports (32768 and up): between asking and the service binding it, no other worker
+    of the run, and no outgoing connection, takes the same port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    block = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 30
+    first = 20000 + (block % 31) * PORTS_PER_WORKER
+    if not _next_port:
+        _next_port.append(first + os.getpid() % PORTS_PER_WORKER)  # two runs side by side start apart
+    for _ in range(PORTS_PER_WORKER):
+        port = first + (_next_port[0] - first) % PORTS_PER_WORKER
+        _next_port[0] = port + 1
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use (a service still running, another program)
+            return port
+    raise RuntimeError(f"no free port in {first}-{first + PORTS_PER_WORKER - 1}")
 
 
 class RedisServer:

@@ -1,0 +1,57 @@
+"""A real `scrapy crawl` in a subprocess, as a user runs it: the real settings, spider, middlewares and pipelines,
+and a fresh reactor each time. Results are read from what the crawl wrote, and its exit code
+(newscrawl/commands/crawl.py gives newscrawl-cron's codes). Used by tests/ (conftest's `crawl` fixture) and bench/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from testing.files import ROOT, SITE, read_jsonl
+
+CRAWL_TIMEOUT = 300  # seconds; a crawl of the offline site takes a few
+
+
+@dataclass
+class CrawlResult:
+    articles: list[dict]
+    teasers: list[dict]
+    stats: dict
+    log: str
+    output_dir: Path
+    returncode: int
+
+
+def crawl_command(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
+                  spider: str = "dawn") -> list[str]:
+    """The `scrapy crawl` command line of run_crawl (for a test that runs it itself: to kill it, say)."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
+               "-s", "NEWSCRAWL_SUMMARY=0", "-s", "TELNETCONSOLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
+    # each output directory has its own state store, so a crawl into a fresh directory is a first run
+    command += ["-s", f"NEWSCRAWL_STATE={output_dir / 'state.sqlite'}"]
+    if mirror is not None:
+        command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
+    return command + list(args)
+
+
+def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
+              spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
+    command = crawl_command(output_dir, *args, mirror=mirror, settings=settings, spider=spider)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return crawl_result(output_dir, done.stderr, done.returncode)
+
+
+def crawl_result(output_dir: Path, log: str, returncode: int) -> CrawlResult:
+    """What a crawl into output_dir left: its items, its last_crawl.json stats."""
+    stats_path = output_dir / "last_crawl.json"
+    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+    return CrawlResult(read_jsonl(output_dir / "articles.jsonl"), read_jsonl(output_dir / "editorial_teasers.jsonl"),
+                       stats, log, output_dir, returncode)
