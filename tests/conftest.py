@@ -86,6 +86,11 @@ LONGEST_FIRST = ("test_distributed.py::test_three_workers_share_one_crawl_and_on
                  "test_cron.py", "test_render.py", "test_savefixture.py", "test_hostile_transport.py", "test_e2e.py",
                  "test_warc_crash.py", "test_lock.py", "test_exit_codes.py", "test_agreement.py", "test_drift.py",
                  "test_browser_isolation.py", "test_scrapyd.py")
+# this turn's longest (measured at 50-270 s each under load), started before the rest
+LONGEST_FIRST = ("test_distributed_seeding.py", "test_commoncrawl_distributed.py", "test_report.py",
+                 "test_hostile_text.py", "test_ledger_crawl.py", "test_commoncrawl.py", "test_commoncrawl_politeness.py",
+                 "test_warc_damage.py", "test_render_fallback.py", "test_export.py", "test_hostile_feeds.py",
+                 *LONGEST_FIRST)
 
 
 def start_rank(item) -> int:

@@ -19,6 +19,9 @@ from testing.commoncrawl_stub import CommonCrawlStub
 from testing.commoncrawl_warcs import OUT_OF_RANGE, SINCE, UNTIL, expected_ids
 from tests.conftest import ROOT, crawl_command, run_crawl
 
+# its module fixture (one crawl) is built once: the module's tests run in one xdist process
+pytestmark = pytest.mark.xdist_group("commoncrawl")
+
 RANGE = ("-a", "source=commoncrawl", "-a", f"since={SINCE}", "-a", f"until={UNTIL}")
 EXPECTED = {int(f.expected_path.stem): f for f in article_fixtures(("site",))}
 PROVENANCE = ("source", "cc_crawl", "cc_filename", "cc_offset", "cc_length", "cc_captured_at")

@@ -18,6 +18,9 @@ from newscrawl.export.tables import ARTICLES, TEASERS
 from tests.conftest import ROOT, read_jsonl, run_crawl
 from tests.export_helpers import article, instant, read_back, write_lines
 
+# its module fixture (one crawl) is built once: the module's tests run in one xdist process
+pytestmark = pytest.mark.xdist_group("export")
+
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):

@@ -17,6 +17,9 @@ from testing.chromium import require_chromium
 from tests.conftest import EXPECTED, SITE, read_jsonl, run_crawl
 from tests.test_resume import kill_after, resume
 
+# its module fixture (one crawl) is built once: the module's tests run in one xdist process
+pytestmark = pytest.mark.xdist_group("ledger_crawl")
+
 # an article link as the pages write it: href, sitemap <loc>, RSS <link>/<guid>; www.dawn.com or relative only
 LINKED_ID = re.compile(r"""(?:href=["']|<loc>|<link>|<guid[^>]*>)\s*(?:https?://www\.dawn\.com)?/news/(?:amp/)?(\d+)""")
 DATE_ARCHIVE = re.compile(r"/\d{4}-\d{2}-\d{2}$")  # a date archive page, fetched only by a dated crawl

@@ -22,6 +22,9 @@ from testing.chromium import CHROMIUM, require_chromium
 from tests.conftest import ROOT, SITE
 from tests.run_history import run_history, write_history, year_of_hourly_runs
 
+# its module fixture (one crawl) is built once: the module's tests run in one xdist process
+pytestmark = pytest.mark.xdist_group("report")
+
 BROKEN_ARCHIVE = "https://www.dawn.com/newspaper/editorial/2025-06-18"
 STEP_TIMEOUT = 180
 YEAR_REPORT_SECONDS = 30  # measured about 4 s on the shared 2-core machine; the bound only catches a collapse
@@ -150,7 +153,7 @@ def test_json_figures_and_the_gaps_file(history, tmp_path):
     assert figures["articles"]["known"] == len(in_range) == sum(day["known"] for day in days.values())
     assert figures["articles"]["written"] == sum(e.outcome == "written" for e in in_range)
     gone = sorted(e.article_id for e in ledger(out) if e.outcome == "not_found")
-    urls = DawnSpider.parse_arguments({"url_file": str(tmp_path / "gaps.txt")}).urls  # what -a url_file= reads
+    urls = DawnSpider.parse_arguments({"url_file": str(tmp_path / "gaps.txt")}).explicit_urls()  # what -a url_file= reads
     assert [int(url.rsplit("/", 1)[1]) for url in urls] == gone
 
 

@@ -19,6 +19,9 @@ FIELD_TYPES = {
     "dateline": "VARCHAR", "body": "VARCHAR", "print_edition": "STRUCT(publication VARCHAR, date DATE)",
     "images": "STRUCT(url VARCHAR, caption VARCHAR)[]", "tags": "VARCHAR[]", "language": "VARCHAR",
     "fetched_at": "TIMESTAMPTZ", "content_hash": "VARCHAR", "extractor": "VARCHAR", "version": "BIGINT",
+    # why a render failed (the plain HTML was read instead); where the page came from (docs/OUTPUT.md)
+    "render_failed": "VARCHAR", "source": "VARCHAR", "cc_crawl": "VARCHAR", "cc_filename": "VARCHAR",
+    "cc_offset": "BIGINT", "cc_length": "BIGINT", "cc_captured_at": "TIMESTAMPTZ",
     # EditorialTeaser's own
     "excerpt": "VARCHAR", "date": "DATE", "updated": "BOOLEAN", "first_seen_on": "VARCHAR",
 }
