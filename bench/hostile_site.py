@@ -119,9 +119,9 @@ class HostileSite(LocalSite):
                 "NEWSCRAWL_LIVE_DOWNLOAD_HANDLER": "bench.hostile_site.OriginalUrlHandler"}
 
     def arrived(self, path: str, client_port: int) -> None:
-        pass  # logged with its whole URL and Cookie length by answer()
+        pass  # logged with its whole URL and Cookie length by respond()
 
-    def answer(self, path: str, request_headers):
+    def respond(self, path: str, request_headers):
         url = request_headers.get(URL_HEADER) or f"https://www.dawn.com{path}"
         with self.lock:
             self.requests.append((url, len(request_headers.get("Cookie") or "")))

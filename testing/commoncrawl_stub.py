@@ -51,12 +51,12 @@ class StubServer(AnsweringServer):
 
     def logged_answer(self, path: str, request_headers) -> tuple[int, dict, bytes]:
         arrived = time.monotonic()
-        status, headers, body = self.answer(path, request_headers.get("Range"))
+        status, headers, body = self.cc_answer(path, request_headers.get("Range"))
         self.log.append(Hit(arrived, path, status, request_headers.get("Range"), len(body)))
         return status, headers, body
 
     # ---- answers ------------------------------------------------------------------------------------------
-    def answer(self, path: str, byte_range: str | None) -> tuple[int, dict, bytes]:
+    def cc_answer(self, path: str, byte_range: str | None) -> tuple[int, dict, bytes]:
         if self.refuse or self.script:
             status = self.script.pop(0) if self.script else 503
             if status == 504:

@@ -114,7 +114,7 @@ class LocalSite:
         with self.lock:
             self.requests.append(SITE_ROOT + path)
 
-    def answer(self, path: str, request_headers) -> tuple[int, dict | list[tuple[str, str]], bytes]:
+    def respond(self, path: str, request_headers) -> tuple[int, dict | list[tuple[str, str]], bytes]:
         """The answer to a GET of `path` (headers as a dict, or a list of pairs when a name repeats)."""
         return self.page(path)
 
@@ -155,7 +155,7 @@ class LocalSite:
                 site.arrived(path, self.client_address[1])
                 if site.delay:
                     time.sleep(site.delay)
-                status, headers, body = site.answer(path, self.headers)
+                status, headers, body = site.respond(path, self.headers)
                 kind = site.fault(path) if status == 200 else "whole"
                 with site.lock:
                     site.answers[path].append(kind)
@@ -196,7 +196,7 @@ class AnsweringServer(LocalSite):
         super().__init__(directory=None)
         self.answer_function = answer
 
-    def answer(self, path: str, request_headers):
+    def respond(self, path: str, request_headers):
         return self.answer_function(path, request_headers)
 
 
