@@ -106,7 +106,9 @@ def test_given_up_requests_fail_every_worker_that_saw_the_end_and_a_live_name_is
     (exit 2, one line naming NEWSCRAWL_WORKER); the finished frontier expires after its retention."""
     count, client = 300, redis_server.client()
     url_file = write_url_file(tmp_path / "urls.txt", count)
-    with SiteServer(count, 0.05) as site:
+    # pages slow enough (0.5 s each, about 12 a second for the three workers) that the crawl is still running
+    # when the twin, started at a quarter, has come up and watched w2's heartbeat, however busy the machine
+    with SiteServer(count, 0.5) as site:
         settings = {**local_site_settings(site.port), **FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "RETRY_TIMES": 0,
                     "NEWSCRAWL_SUMMARY": 1, "NEWSCRAWL_FRONTIER_RETENTION_SECONDS": RETENTION}
         workers = Workers(redis_server.url, tmp_path / "out", settings, 3, ("-a", f"url_file={url_file}")).start_all()

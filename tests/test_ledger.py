@@ -62,14 +62,23 @@ def test_sources_and_the_first_claimed_day_are_kept(store):
     assert store.ledger_entry(1) is None
 
 
+def record_written(store, fields: dict) -> None:
+    """An emitted Article recorded as the JSON-lines writer records it with each store (pipelines/jsonl_writer.py):
+    in batches with SQLite, line by line (with its claim) with Redis."""
+    if store.records_in_batches:
+        store.record_items([("Article", fields, None)], {})
+    else:
+        store.record_item("Article", fields, None, None)
+
+
 def test_written_stays_filtered_hides_nothing_otherwise_the_latest_wins(store):
     store.note_listed([(1918062, "2025-06-19"), (2, None), (3, None)], "listing")
     store.record_outcome(1918062, "failed", "http_500", "500 Internal Server Error")
     assert (store.ledger_entry(1918062).outcome, store.ledger_entry(1918062).reason) == ("failed", "http_500")
-    store.record_item("Article", ARTICLE, None, None)  # the writer's record: written, in its own transaction
+    record_written(store, ARTICLE)  # the writer's record: written, in its own transaction
     entry = store.ledger_entry(1918062)
     assert (entry.outcome, entry.version, entry.published_day, entry.reason) == ("written", 1, "2025-06-19", None)
-    store.record_item("Article", {**ARTICLE, "version": 2, "content_hash": "h2"}, None, None)
+    record_written(store, {**ARTICLE, "version": 2, "content_hash": "h2"})
     store.record_outcome(1918062, "not_found", "http_404")  # a written story later gone stays written
     assert (store.ledger_entry(1918062).outcome, store.ledger_entry(1918062).version) == ("written", 2)
     store.record_outcome(2, "not_found", "http_404")
@@ -130,7 +139,7 @@ def test_a_day_is_incomplete_when_its_archive_failed_or_an_id_is_left_to_fetch(s
     store.note_listed([(5, "2025-06-19"), (6, None)], "sitemap")
     store.record_outcome(1, "not_found", "http_404")
     store.record_outcome(2, "moved", "herald.dawn.com")
-    store.record_item("Article", {**ARTICLE, "article_id": 3}, None, None)
+    record_written(store, {**ARTICLE, "article_id": 3})
     store.record_outcome(4, "failed", "http_503")
     store.record_outcome(5, "dropped", "missing_body")
     archive = "https://www.dawn.com/newspaper/editorial/"
