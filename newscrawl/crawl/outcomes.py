@@ -59,7 +59,8 @@ def announce_links(crawler, request, links: list, in_range) -> list:
     outside the crawl's date range (`in_range(day)` False) as filtered; a date archive page as crawled. Returns
     the links in range. A link's claimed day is its feed or sitemap date, else the day its story box shows, else
     the archive page's day."""
-    announce_page(crawler, request, CRAWLED, None)
+    if request.meta.get(ARCHIVE_DAY):  # a date archive page read; an article page's outcome is its item's
+        announce_page(crawler, request, CRAWLED, None)
     day, source = request.meta.get(ARCHIVE_DAY), source_of(request)
     inside = [link for link in links if in_range(link.published)]
     outside = [link for link in links if not in_range(link.published)]
