@@ -22,6 +22,18 @@ PORTS_PER_WORKER = 400
 _next_port: list[int] = []
 
 
+def require_redis() -> None:
+    """Skip without Debian's redis-server, but never under CI (as testing/chromium.py does for Chromium)."""
+    import pytest
+
+    from testing.chromium import in_ci
+
+    if not os.access(REDIS_SERVER, os.X_OK):
+        if in_ci():
+            pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")
+        pytest.skip("needs Debian's redis-server")
+
+
 def free_port() -> int:
     """A port free now on 127.0.0.1, for a service a test starts (redis-server, scrapyd). Each pytest-xdist worker
     draws from a block of its own (gw0: 20000-20399, gw1: 20400-...; one process: the block after the last worker's),

@@ -4,7 +4,6 @@ completeness of a day (newscrawl/state/completeness.py)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import date
 
@@ -12,8 +11,7 @@ import pytest
 
 from newscrawl.state.completeness import completeness
 from newscrawl.state.sqlite import StateStore
-from testing.chromium import in_ci
-from testing.distributed_run import REDIS_SERVER, RedisServer
+from testing.distributed_run import RedisServer, require_redis
 
 ARTICLE = {"article_id": 1918062, "url": "https://www.dawn.com/news/1918062", "content_hash": "h1",
            "published_at": "2025-06-19T01:30:00+05:00", "updated_at": None, "version": 1}
@@ -23,14 +21,6 @@ def clock():
     """Times one second apart, one per call."""
     ticks = iter(range(3600))
     return lambda: f"2026-12-05T10:{(tick := next(ticks)) // 60:02d}:{tick % 60:02d}+00:00"
-
-
-def require_redis() -> None:
-    """Skip without Debian's redis-server, but never under CI (as testing/chromium.py does for Chromium)."""
-    if not os.access(REDIS_SERVER, os.X_OK):
-        if in_ci():
-            pytest.fail(f"CI=true but {REDIS_SERVER} is missing (scripts/setup.sh installs it)")
-        pytest.skip("needs Debian's redis-server")
 
 
 @pytest.fixture(params=["sqlite", "redis"])

@@ -137,7 +137,7 @@ def test_two_workers_keep_one_ledger_in_redis(tmp_path, site_articles):
 
     from tests.conftest import ROOT
     from testing.distributed_run import RedisServer, Workers
-    from tests.test_ledger import require_redis
+    from testing.distributed_run import require_redis
 
     require_redis()
     server = RedisServer(tmp_path / "redis").start()
