@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from testing.distributed_run import REDIS_SERVER, RedisServer, Workers, worker_command
 from tests.test_commoncrawl import RANGE
 
+# without redis-server the tests skip on a developer's machine; under CI=true they run (and fail if it is missing)
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER) and not in_ci(),
                                 reason="needs Debian's redis-server (scripts/setup.sh installs it)")
 DATA_DELAY = 0.5  # per worker: three workers fetch about three records in that time
