@@ -108,8 +108,9 @@ NEWSCRAWL_DRIFT_MAX_FEED_DISAGREEMENT = 0.05  # highest share of compared Articl
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitoring.drift.DriftMonitorSuite"]
 
-# Project commands: `scrapy savefixture URL [--name NAME]` and `scrapy savefixture --check`.
-COMMANDS_MODULE = "newscrawl.commands"
+# Project commands: `scrapy crawl` with our exit codes, `scrapy savefixture URL [--name NAME]` and `scrapy savefixture
+# --check`. Scrapy imports every module of this package on every call, so it holds nothing else.
+COMMANDS_MODULE = "newscrawl.commands.scrapy_commands"
 
 # ---- scheduled crawls (docs/CRON.md) -----------------------------------------------------------
 

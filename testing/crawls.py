@@ -1,6 +1,6 @@
 """A real `scrapy crawl` in a subprocess, as a user runs it: the real settings, spider, middlewares and pipelines,
 and a fresh reactor each time. Results are read from what the crawl wrote, and its exit code
-(newscrawl/commands/crawl.py gives newscrawl-cron's codes). Used by tests/ (conftest's `crawl` fixture) and bench/.
+(newscrawl/commands/scrapy_commands/crawl.py gives newscrawl-cron's codes). Used by tests/ (conftest's `crawl` fixture) and bench/.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A crawl runs in its own process (as a user runs it): the real settings, spider, middlewares and pipelines,
 and a fresh reactor each time. Results are read from what the crawl wrote, and its exit code
-(newscrawl/commands/crawl.py gives newscrawl-cron's codes).
+(newscrawl/commands/scrapy_commands/crawl.py gives newscrawl-cron's codes).
 """
 
 from __future__ import annotations

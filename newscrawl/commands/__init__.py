@@ -1,7 +1,7 @@
 """Command-line entry points.
 
-Scrapy's project commands (COMMANDS_MODULE): `scrapy crawl` with exit codes that say whether the crawl did its job
-(crawl.py) and `scrapy savefixture` (savefixture.py). The console scripts of pyproject.toml: `newscrawl-cron`
-(cron.py) and `newscrawl-frontier` (frontier.py). Belongs here: argument parsing and wiring, one module a command;
+Scrapy's project commands (COMMANDS_MODULE) live in scrapy_commands/: `scrapy crawl` with exit codes that say whether
+the crawl did its job and `scrapy savefixture`. The console scripts of pyproject.toml: `newscrawl-cron`
+(cron.py), `newscrawl-frontier` (frontier.py), `newscrawl-pack-mirror`, `newscrawl-export` and `newscrawl-report`. Belongs here: argument parsing and wiring, one module a command;
 not the work itself, which lives in the folder of its concern.
 """

@@ -109,7 +109,7 @@ def assess(stats: dict | None, returncode: int | None, stopped: bool, settings) 
         killed = stopped or (returncode is not None and returncode < 0)
         code = ENDED_EARLY if killed else NOT_STARTED
         return code, {"started": killed, "finished": False}
-    # `scrapy crawl` exits with one of our codes (newscrawl/commands/crawl.py, from the same stats); a signal
+    # `scrapy crawl` exits with one of our codes (newscrawl/commands/scrapy_commands/crawl.py, from the same stats); a signal
     # (negative) or any other code means it did not end by itself
     return judge(stats, settings, ended_cleanly=not stopped and returncode in EXIT_CODES)
 

@@ -1,6 +1,6 @@
 """The `dawn` spider's arguments (`-a NAME=VALUE`), read and checked as a whole before the first request.
 
-`scrapy crawl` (newscrawl/commands/crawl.py) checks them before the crawl starts, so a bad one stops it with one
+`scrapy crawl` (newscrawl/commands/scrapy_commands/crawl.py) checks them before the crawl starts, so a bad one stops it with one
 line and exit code 2; the spider parses them again with the same function.
 """
 

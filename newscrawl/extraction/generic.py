@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import trafilatura
-
 from newscrawl.extraction.text import clean
 
 
@@ -27,6 +25,8 @@ def generic_blocks(html: str, url: str | None = None) -> list[str]:
     than GENERIC_MAX_CHARS."""
     if len(html) > GENERIC_MAX_CHARS:
         return []
+    import trafilatura  # here, not above: most crawls never need it, and its import is 0.06 s of every start
+
     # precision over recall: a page without Dawn's body container is most likely a layout change, and a
     # short clean body is worth more than one with the navigation in it; no tables (Dawn's are sidebars)
     text = trafilatura.extract(html, url=url, favor_precision=True, include_comments=False, include_tables=False,
