@@ -12,9 +12,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from testing import forked_process
 from testing.files import ROOT, SITE, read_jsonl
 
 CRAWL_TIMEOUT = 300  # seconds; a crawl of the offline site takes a few
+# Settings every test crawl starts from. No article worker process (NEWSCRAWL_EXTRACT_PROCESSES "auto" starts one
+# for an offline crawl on 2+ cores): its start and the items' trip back cost 0.3-1 CPU-s a crawl, which a suite of
+# 250 crawls on three test processes and two cores pays in wall time. The tests about it ask for it: the shared
+# offline-site crawl (tests/conftest.py) runs with the defaults, tests/test_article_reader.py with and without.
+TEST_CRAWL_DEFAULTS = {"NEWSCRAWL_EXTRACT_PROCESSES": "0"}
 
 
 @dataclass
@@ -36,7 +42,7 @@ def crawl_command(output_dir: Path, *args: str, mirror: Path | str | None = SITE
     command += ["-s", f"NEWSCRAWL_STATE={output_dir / 'state.sqlite'}"]
     if mirror is not None:
         command += ["-s", f"NEWSCRAWL_MIRROR={mirror}"]
-    for name, value in (settings or {}).items():
+    for name, value in {**TEST_CRAWL_DEFAULTS, **(settings or {})}.items():
         command += ["-s", f"{name}={value}"]
     return command + list(args)
 
@@ -44,8 +50,11 @@ def crawl_command(output_dir: Path, *args: str, mirror: Path | str | None = SITE
 def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
               spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
     command = crawl_command(output_dir, *args, mirror=mirror, settings=settings, spider=spider)
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if forked_process.enabled():  # forked from a process that has imported Scrapy already (testing/forkserver.py)
+        done = forked_process.run(command, cwd=ROOT, env=env, timeout=timeout)
+    else:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
     return crawl_result(output_dir, done.stderr, done.returncode)
 
 

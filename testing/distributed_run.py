@@ -13,7 +13,8 @@ from pathlib import Path
 
 import redis
 
-from testing.files import ROOT, read_jsonl
+from testing import forked_process
+from testing.files import read_jsonl
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -120,9 +121,8 @@ class Workers:
         return worker_command(self.redis_url, name, self.output_dir, self.settings, *self.args)
 
     def start(self, name: str) -> None:
-        log = open(self.output_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(self.command(name), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        with open(self.output_dir / f"{name}.log", "ab") as log:  # the worker has its own copy
+            self.processes[name] = forked_process.start(self.command(name), stdout=log, stderr=subprocess.STDOUT)
 
     def start_all(self) -> "Workers":
         for name in self.names:

@@ -2,7 +2,9 @@
 
 A crawl runs in its own process (as a user runs it): the real settings, spider, middlewares and pipelines,
 and a fresh reactor each time. Results are read from what the crawl wrote, and its exit code
-(newscrawl/commands/scrapy_commands/crawl.py gives newscrawl-cron's codes).
+(newscrawl/commands/scrapy_commands/crawl.py gives newscrawl-cron's codes). The crawls of run_crawl and of the
+distributed Workers are forked from a process that has Scrapy imported already (testing/forkserver.py: 1 CPU-s
+less a crawl); NEWSCRAWL_TEST_FORK=0 starts each from a fresh interpreter instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+os.environ.setdefault("NEWSCRAWL_TEST_FORK", "1")  # testing/forked_process.py reads it
 
 # the paths and file helpers bench/ uses too; importable from here as the tests always did
 from testing.files import EXPECTED, FIXTURES, ROOT, SITE, read_jsonl, write_mirror  # noqa: F401
@@ -64,7 +68,8 @@ def offline_site_crawl(tmp_path_factory) -> CrawlResult:
     out, done = shared / "offline-site-crawl", shared / "offline-site-crawl.json"
     with FileLock(str(shared / "offline-site-crawl.lock")):
         if not done.exists():
-            result = run_crawl(out, settings={} if rendering() else {"NEWSCRAWL_RENDER": "0"},
+            defaults = {"NEWSCRAWL_EXTRACT_PROCESSES": "auto"}  # as a user runs it, not testing/crawls.py's defaults
+            result = run_crawl(out, settings=defaults if rendering() else {**defaults, "NEWSCRAWL_RENDER": "0"},
                                timeout=BROWSER_CRAWL_TIMEOUT)
             done.write_text(json.dumps({"log": result.log, "returncode": result.returncode}), encoding="utf-8")
     process = json.loads(done.read_text(encoding="utf-8"))

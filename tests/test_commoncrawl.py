@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
-import os
 import signal
 import sqlite3
 import subprocess
@@ -15,9 +14,10 @@ import time
 import pytest
 
 from newscrawl.fixture_library import article_fixtures, article_mismatches
+from testing import forked_process
 from testing.commoncrawl_stub import CommonCrawlStub
 from testing.commoncrawl_warcs import OUT_OF_RANGE, SINCE, UNTIL, expected_ids
-from tests.conftest import ROOT, crawl_command, run_crawl
+from tests.conftest import crawl_command, run_crawl
 
 # its module fixture (one crawl) is built once: the module's tests run in one xdist process
 pytestmark = pytest.mark.xdist_group("commoncrawl")
@@ -130,8 +130,7 @@ def test_provenance_is_in_the_warc_record(first):
 
 def kill_when(command: list[str], ready, timeout: float = 120) -> None:
     """Start the crawl, SIGKILL it as soon as `ready()` holds."""
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = forked_process.start(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
         while not ready():

@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 
 from newscrawl.distributed.mode import FrontierKeys
+from testing import forked_process
 from testing.chromium import in_ci
 from testing.commoncrawl_stub import CommonCrawlStub
 from testing.commoncrawl_warcs import OUT_OF_RANGE, expected_ids
-from tests.conftest import ROOT
 from testing.distributed_run import REDIS_SERVER, RedisServer, Workers, worker_command
 from tests.test_commoncrawl import RANGE
 
@@ -34,10 +34,10 @@ def test_three_workers_share_the_records_and_fetch_each_once(tmp_path):
             workers = Workers(redis_server.url, tmp_path / "out", settings, 3)
 
             def start(name: str) -> None:
-                log = open(workers.output_dir / f"{name}.log", "ab")
-                workers.processes[name] = subprocess.Popen(
-                    worker_command(redis_server.url, name, workers.output_dir, settings, *RANGE), cwd=ROOT,
-                    stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                with open(workers.output_dir / f"{name}.log", "ab") as log:
+                    workers.processes[name] = forked_process.start(
+                        worker_command(redis_server.url, name, workers.output_dir, settings, *RANGE),
+                        stdout=log, stderr=subprocess.STDOUT)
 
             # the first worker reads the index and pushes the records; the others join once there is work (a
             # worker finding the crawl seeded, nothing queued and nothing leased would leave: docs/COMMONCRAWL.md)

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import StateStore
+from testing import forked_process
 from testing.chromium import require_chromium
-from tests.conftest import EXPECTED, ROOT, SITE
+from tests.conftest import EXPECTED, SITE
 
 # slow enough to be killed part-way even on a loaded machine (~170 requests: about 9 s a crawl); -s on the
 # command line overrides the mirror's speed-up
@@ -31,13 +32,13 @@ def expected():
     return sorted(site["article_ids"]), sorted(site["teaser_ids"])
 
 
-def start_crawl(out: Path, settings: dict) -> subprocess.Popen:
+def start_crawl(out: Path, settings: dict):
     command = [sys.executable, "-m", "scrapy", "crawl", "dawn", "-s", f"NEWSCRAWL_MIRROR={SITE}",
                "-s", f"NEWSCRAWL_OUTPUT_DIR={out}", "-s", f"NEWSCRAWL_STATE={out / 'state.sqlite'}",
                "-s", f"JOBDIR={out / 'job'}", "-s", "NEWSCRAWL_SUMMARY=0", "-s", "LOG_LEVEL=WARNING"]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return forked_process.start(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def lines(path: Path) -> int:

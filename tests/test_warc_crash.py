@@ -14,7 +14,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.archive.recorder import WarcRecorder
 from newscrawl.archive.recovery import close_abandoned, count_records
-from tests.conftest import ROOT, SITE, run_crawl
+from testing import forked_process
+from tests.conftest import SITE, run_crawl
 from testing.local_site import LocalSite
 from tests.test_warc_record import live_settings
 
@@ -63,7 +64,7 @@ def test_sigkill_during_a_recording_crawl(tmp_path):
         command = [sys.executable, "-m", "scrapy", "crawl", "dawn", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
                    "-s", f"NEWSCRAWL_STATE={out / 'state.sqlite'}", "-s", "NEWSCRAWL_SUMMARY=0",
                    *[f"-s{name}={value}" for name, value in settings.items()]]
-        crawl = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        crawl = forked_process.start(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and len(site.requests) < 40:
