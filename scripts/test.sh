@@ -9,4 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Python may write bytecode here (__pycache__ is git-ignored): with PYTHONDONTWRITEBYTECODE set, as on some machines,
+# every process of the suite, every real `scrapy crawl` among them, would compile the project's sources again.
+unset PYTHONDONTWRITEBYTECODE
 exec .venv/bin/python -m pytest -n "${NEWSCRAWL_TEST_PROCESSES:-3}" --dist loadgroup --no-loadscope-reorder "$@"

@@ -6,8 +6,6 @@ and a fresh reactor each time. Results are read from what the crawl wrote, and i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +16,9 @@ from testing.files import ROOT, SITE, read_jsonl
 CRAWL_TIMEOUT = 300  # seconds; a crawl of the offline site takes a few
 # Settings every test crawl starts from. No article worker process (NEWSCRAWL_EXTRACT_PROCESSES "auto" starts one
 # for an offline crawl on 2+ cores): its start and the items' trip back cost 0.3-1 CPU-s a crawl, which a suite of
-# 250 crawls on three test processes and two cores pays in wall time. The tests about it ask for it: the shared
-# offline-site crawl (tests/conftest.py) runs with the defaults, tests/test_article_reader.py with and without.
+# 250 crawls on two cores pays in wall time. The tests about it ask for it: the shared offline-site crawl
+# (tests/conftest.py) runs with the defaults, tests/test_article_reader.py with and without. Distributed workers
+# (testing/distributed_run.py) start from these too.
 TEST_CRAWL_DEFAULTS = {"NEWSCRAWL_EXTRACT_PROCESSES": "0"}
 
 
@@ -50,11 +49,8 @@ def crawl_command(output_dir: Path, *args: str, mirror: Path | str | None = SITE
 def run_crawl(output_dir: Path, *args: str, mirror: Path | str | None = SITE, settings: dict | None = None,
               spider: str = "dawn", timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
     command = crawl_command(output_dir, *args, mirror=mirror, settings=settings, spider=spider)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if forked_process.enabled():  # forked from a process that has imported Scrapy already (testing/forkserver.py)
-        done = forked_process.run(command, cwd=ROOT, env=env, timeout=timeout)
-    else:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    # forked from a process that has imported Scrapy already when tests ask (testing/forkserver.py)
+    done = forked_process.run_scrapy(command, cwd=ROOT, timeout=timeout)
     return crawl_result(output_dir, done.stderr, done.returncode)
 
 

@@ -99,6 +99,15 @@ def start(command: list[str], cwd=ROOT, env: dict | None = None, stdin=None, std
     return subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=stdout, stderr=stderr)
 
 
+def run_scrapy(command: list[str], cwd=ROOT, env: dict | None = None, timeout: float = 120):
+    """subprocess.run(command, capture_output=True, text=True, ...) for a `python -m scrapy` command: forked by the
+    server when enabled(), else in a fresh interpreter. The environment is this process's, unbuffered, unless given."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"} if env is None else env
+    if enabled():
+        return run(command, cwd, env, timeout)
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
 def popen(command: list[str], cwd, env: dict, stdin=None, stdout=None, stderr=None) -> ForkedProcess:
     """subprocess.Popen(command, cwd=..., env=..., stdin=..., stdout=..., stderr=...) for a `python -m scrapy`
     command, forked by the server. A stream is a file object, a descriptor, None (this process's own) or, for

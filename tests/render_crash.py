@@ -1,7 +1,8 @@
 """A render handler whose browser crashes: for tests/test_render_fallback.py (NEWSCRAWL_RENDER_HANDLER).
 
-Scrapy-playwright's own handler, but one second into each render every Chromium process this crawl started is
-killed (SIGKILL), as when the browser crashes or the OOM killer takes it. Only the crawl's own descendants are
+Scrapy-playwright's own handler, but one second into each render (or as soon after as the browser is up: a launch
+can take longer than that on a loaded machine) every Chromium process this crawl started is killed (SIGKILL), as
+when the browser crashes or the OOM killer takes it. Only the crawl's own descendants are
 touched, found through /proc.
 """
 
@@ -45,12 +46,20 @@ def own_chromium_processes() -> list[int]:
     return found
 
 
-def crash_browser() -> None:
+RETRY_SECONDS, TRIES = 0.25, 40  # for up to 10 s more
+
+
+def crash_browser(tries: int = TRIES) -> None:
+    """Kill the browser; if it is not up (yet), try again shortly."""
+    killed = 0
     for pid in own_chromium_processes():
         try:
             os.kill(pid, signal.SIGKILL)
+            killed += 1
         except ProcessLookupError:
             pass
+    if not killed and tries > 1:
+        asyncio.get_running_loop().call_later(RETRY_SECONDS, crash_browser, tries - 1)
 
 
 class CrashingRenderHandler(ScrapyPlaywrightDownloadHandler):

@@ -3,10 +3,10 @@
 
 import json
 import os
-import subprocess
 import sys
 
 from newscrawl.fixture_library import article_fixtures
+from testing import forked_process
 from tests.conftest import ROOT, SITE, write_mirror
 
 URL = "https://www.dawn.com/news/1918053/making-the-most-of-remittances"
@@ -14,7 +14,7 @@ URL = "https://www.dawn.com/news/1918053/making-the-most-of-remittances"
 
 def savefixture(*args, timeout=120):
     command = [sys.executable, "-m", "scrapy", "savefixture", *args, "--nolog"]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return forked_process.run_scrapy(command, timeout=timeout)
 
 
 def test_records_a_draft_that_is_unreviewed_until_a_person_checks_it(tmp_path):
@@ -56,8 +56,8 @@ def test_help_is_not_garbled_at_any_terminal_width():
     # underlines it with "=" (the issue saw "(Default" and a line of "====" under --fixtures)
     # (below 56 columns Scrapy's own --loglevel help garbles the same way: not ours to fix)
     for columns in (56, 60, 64, 72, 80, 100, 160):
-        done = subprocess.run([sys.executable, "-m", "scrapy", "savefixture", "-h"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=60, env={**os.environ, "COLUMNS": str(columns)})
+        done = forked_process.run_scrapy([sys.executable, "-m", "scrapy", "savefixture", "-h"], timeout=60,
+                                         env={**os.environ, "COLUMNS": str(columns)})
         lines = done.stdout.splitlines()
         underlined = [lines[i - 1].strip() for i, line in enumerate(lines) if line and set(line) <= {"=", "-"}]
         assert underlined == ["Usage", "Options", "Global Options"], (columns, done.stdout)
