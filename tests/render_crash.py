@@ -1,8 +1,8 @@
 """A render handler whose browser crashes: for tests/test_render_fallback.py (NEWSCRAWL_RENDER_HANDLER).
 
-Scrapy-playwright's own handler, but one second into each render (or as soon after as the browser is up: a launch
-can take longer than that on a loaded machine) every Chromium process this crawl started is killed (SIGKILL), as
-when the browser crashes or the OOM killer takes it. Only the crawl's own descendants are
+Scrapy-playwright's own handler, but half a second after each render's page is created (so mid-render, never
+mid-launch, however loaded the machine) every Chromium process this crawl started is killed (SIGKILL), as when the
+browser crashes or the OOM killer takes it. Only the crawl's own descendants are
 touched, found through /proc.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-CRASH_AFTER_SECONDS = 1.0
+CRASH_AFTER_SECONDS = 0.5
 
 
 def _parent_of(pid: int) -> int | None:
@@ -46,23 +46,16 @@ def own_chromium_processes() -> list[int]:
     return found
 
 
-RETRY_SECONDS, TRIES = 0.25, 40  # for up to 10 s more
-
-
-def crash_browser(tries: int = TRIES) -> None:
-    """Kill the browser; if it is not up (yet), try again shortly."""
-    killed = 0
+def crash_browser() -> None:
     for pid in own_chromium_processes():
         try:
             os.kill(pid, signal.SIGKILL)
-            killed += 1
         except ProcessLookupError:
             pass
-    if not killed and tries > 1:
-        asyncio.get_running_loop().call_later(RETRY_SECONDS, crash_browser, tries - 1)
 
 
 class CrashingRenderHandler(ScrapyPlaywrightDownloadHandler):
-    async def _download_request(self, request, spider=None):
+    async def _create_page(self, request, spider):
+        page = await super()._create_page(request, spider)
         asyncio.get_running_loop().call_later(CRASH_AFTER_SECONDS, crash_browser)
-        return await super()._download_request(request, spider)
+        return page

@@ -3,6 +3,8 @@ requests, the back-off in a 503/504 storm, and giving up on a permanent refusal 
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from testing.commoncrawl_stub import CommonCrawlStub
@@ -10,10 +12,10 @@ from testing.crawls import run_crawl
 from tests.test_commoncrawl import RANGE, backfill, by_id
 from testing.commoncrawl_warcs import expected_ids
 
-# seconds: how much later than sent a stub's thread may log a request on a loaded machine (2 cores, the whole suite
-# on 3 processes: 0.21 s was seen), so two requests sent `gap` apart can be logged gap - JITTER apart
+# seconds: how much later than sent a stub's handler thread may stamp a request on a loaded machine (2 cores, the
+# suite on 3 processes: 0.21 s was seen; on 6: 0.4 s)
 JITTER = 0.25
-GAP = 0.4  # seconds, both servers, in the storm: well above JITTER, so a short gap is told from a late log
+GAP = 0.4  # seconds, both servers, in the storm: well above JITTER, so a short gap is told from a late stamp
 
 
 def gaps(hits) -> list[float]:
@@ -22,11 +24,31 @@ def gaps(hits) -> list[float]:
 
 
 def assert_gaps_kept(hits, gap: float) -> None:
-    """Requests at least `gap` apart, as far as the log's jitter lets one see: each gap at least gap - JITTER, and
-    any four in a row at least 4 * gap - JITTER (a late log time makes one gap shorter and the next longer)."""
-    times = sorted(hit.at for hit in hits)
-    assert min(gaps(hits)) >= gap - JITTER, [round(g, 3) for g in gaps(hits)]
-    assert all(b - a >= 4 * gap - JITTER for a, b in zip(times, times[4:])), [round(g, 3) for g in gaps(hits)]
+    """Requests at least `gap` apart, as far as the server's log can show. The stub stamps a request when its
+    handler thread runs, which on a loaded machine can be late; a late stamp makes its gap longer and the next one
+    shorter by as much (the client sends its next request only once the answer is back). So a gap may be short
+    only right after a gap that is long by as much, and the median gap, which a few late stamps do not move, is the
+    gap itself. Two requests sent together fail: their gap is short and the one before it is not long; so do gaps a
+    little short every time: the median shows them."""
+    spaced = gaps(hits)
+    for before, this in zip([gap, *spaced], spaced):
+        assert this >= gap - JITTER or before + this >= 2 * gap - JITTER, [round(g, 3) for g in spaced]
+    assert statistics.median(spaced) >= gap - 0.05, [round(g, 3) for g in spaced]
+
+
+def test_the_gap_check_tells_a_late_stamp_from_a_short_gap():
+    from types import SimpleNamespace
+
+    def hits(*times):
+        return [SimpleNamespace(at=t) for t in times]
+
+    assert_gaps_kept(hits(0, 0.4, 0.8, 1.2, 1.6), GAP)
+    assert_gaps_kept(hits(0, 0.4, 1.2, 1.21, 1.6, 2.0), GAP)  # the third stamped 0.4 s late
+    for sent_together in (hits(0, 0.4, 0.41, 0.8, 1.2), hits(0, 0.01, 0.4, 0.8)):
+        with pytest.raises(AssertionError):
+            assert_gaps_kept(sent_together, GAP)
+    with pytest.raises(AssertionError):
+        assert_gaps_kept(hits(0, 0.3, 0.6, 0.9, 1.2), GAP)  # a little short every time
 
 
 def test_a_503_504_storm_on_both_servers_slows_the_backfill_down_and_it_finishes(tmp_path):
@@ -77,9 +99,8 @@ def test_the_default_gaps_hold(tmp_path):
                                      "NEWSCRAWL_CC_DIR": tmp_path / "cc", "NEWSCRAWL_RENDER": "0"})
         assert result.returncode == 0, result.log[-3000:]
         assert len(stub.index.log) == 3 and len(stub.data.log) == 3  # collinfo, page count, page 0; 3 records
-        assert min(gaps(stub.index.log)) >= 1.0 - JITTER
-        assert min(gaps(stub.data.log)) >= 0.5 - JITTER
-        assert stub.index.log[-1].at - stub.index.log[0].at >= 2 * 1.0 - JITTER
+        assert_gaps_kept(stub.index.log, 1.0)
+        assert_gaps_kept(stub.data.log, 0.5)
     assert {a["cc_crawl"] for a in result.articles} == {"CC-MAIN-2025-30"}
 
 
