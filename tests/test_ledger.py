@@ -52,6 +52,28 @@ def test_sources_and_the_first_claimed_day_are_kept(store):
     assert store.ledger_entry(1) is None
 
 
+def test_a_listing_the_crawl_told_already_is_not_told_again(store, monkeypatch):
+    """Every article page lists the same sidebar: the recorder tells the store each (id, day, source) once, and the
+    ledger ends as if it had been told every time; a filtered listing (it sets an outcome) is always told."""
+    from newscrawl.state.ledger import LedgerRecorder
+
+    told, note_listed = [], store.note_listed
+    monkeypatch.setattr(store, "note_listed", lambda links, source, filtered=False: (
+        told.extend((link, source) for link in links), note_listed(links, source, filtered)))
+    recorder = LedgerRecorder(None, store)
+    for _ in range(3):
+        recorder.listed([(1918062, None), (1918063, None)], "sidebar", False)
+    recorder.listed([(1918062, "2025-06-19")], "sidebar", False)  # a day now: told
+    recorder.listed([(1918062, None)], "feed", False)  # another source: told
+    recorder.listed([(1918063, None)], "sidebar", True)  # filtered: told, and its outcome set
+    recorder.listed([(1918063, None)], "sidebar", True)
+    assert told == [((1918062, None), "sidebar"), ((1918063, None), "sidebar"), ((1918062, "2025-06-19"), "sidebar"),
+                    ((1918062, None), "feed"), ((1918063, None), "sidebar"), ((1918063, None), "sidebar")]
+    first = store.ledger_entry(1918062)
+    assert set(first.sources) == {"sidebar", "feed"} and first.claimed_day == "2025-06-19"
+    assert store.ledger_entry(1918063).outcome == "filtered"
+
+
 def record_written(store, fields: dict) -> None:
     """An emitted Article recorded as the JSON-lines writer records it with each store (pipelines/jsonl_writer.py):
     in batches with SQLite, line by line (with its claim) with Redis."""

@@ -16,10 +16,17 @@ from newscrawl.state.sqlite import state_for
 from newscrawl.stats_keys import LEDGER_OUTCOMES
 
 
+# Listings this crawl has told the store already, kept to skip repeats: every article page lists the same Opinion
+# sidebar, and telling the store again changes nothing (it keeps the first time, day and source). Bounded: when
+# full it is emptied, and a repeat after that costs one more idempotent write.
+NOTED_MAX = 20_000
+
+
 class LedgerRecorder:
     def __init__(self, crawler, state):
         self.crawler = crawler
         self.state = state
+        self._noted: set[tuple[int, str | None, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -33,6 +40,11 @@ class LedgerRecorder:
         return recorder
 
     def listed(self, links, source, filtered):
+        if not filtered:  # a filtered listing also sets an outcome: always told
+            links = [(article_id, day) for article_id, day in links if (article_id, day, source) not in self._noted]
+            if len(self._noted) + len(links) > NOTED_MAX:
+                self._noted.clear()
+            self._noted.update((article_id, day, source) for article_id, day in links)
         self.state.note_listed(links, source, filtered)
 
     def article_outcome(self, article_id, outcome, reason, detail, published_at):
