@@ -28,7 +28,7 @@ from newscrawl.items import EditorialTeaser
 from newscrawl.downloader.host_health import CrawlStopped
 from newscrawl.crawl.render_policy import RENDER_FAILED_META, RenderPolicy
 from newscrawl.crawl.responses import release_tree
-from newscrawl.crawl.outcomes import ARCHIVE_DAY, announce_links, announce_urls, count_skipped_page
+from newscrawl.crawl.outcomes import ARCHIVE_DAY, announce_links, announced, count_skipped_page
 from newscrawl.crawl.seen import seen_for
 from newscrawl.crawl.sitemaps import SITEMAP_DEPTH, SitemapChildren, sitemap_response
 from newscrawl.stats_keys import DISCOVERED_LINKS
@@ -80,9 +80,8 @@ class DawnSpider(scrapy.Spider):
         if self.from_archive or self.arguments.explicit:
             given = (("warc", url) for url in self.archive_article_urls()) if self.from_archive \
                 else self.arguments.explicit_sources()
-            for source, url in given:
-                announce_urls(self.crawler, [url], source)  # the ledger's sources
-                yield self._request(url, follow=False)
+            # the ledger's sources, told a chunk at a time
+            yield from announced(self.crawler, ((source, self._request(url, follow=False)) for source, url in given))
             return
         settings = self.crawler.settings
         entry_points = settings.getlist("NEWSCRAWL_FEEDS")

@@ -90,10 +90,14 @@ def stop_server(process: subprocess.Popen, directory: str) -> None:
     shutil.rmtree(directory, ignore_errors=True)
 
 
+def unbuffered_environment() -> dict:
+    return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
 def start(command: list[str], cwd=ROOT, env: dict | None = None, stdin=None, stdout=None, stderr=None):
     """subprocess.Popen(command, ...) for a crawl: forked by the server when enabled(), else a fresh interpreter.
     The environment is this process's, unbuffered, unless given."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"} if env is None else env
+    env = unbuffered_environment() if env is None else env
     if enabled():
         return popen(command, cwd, env, stdin, stdout, stderr)
     return subprocess.Popen(command, cwd=cwd, env=env, stdin=stdin, stdout=stdout, stderr=stderr)
@@ -102,7 +106,7 @@ def start(command: list[str], cwd=ROOT, env: dict | None = None, stdin=None, std
 def run_scrapy(command: list[str], cwd=ROOT, env: dict | None = None, timeout: float = 120):
     """subprocess.run(command, capture_output=True, text=True, ...) for a `python -m scrapy` command: forked by the
     server when enabled(), else in a fresh interpreter. The environment is this process's, unbuffered, unless given."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"} if env is None else env
+    env = unbuffered_environment() if env is None else env
     if enabled():
         return run(command, cwd, env, timeout)
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)

@@ -34,8 +34,6 @@ import traceback
 MAX_MESSAGE = 1 << 20  # bytes: argv and environment of one request
 
 
-
-
 def preload() -> None:
     """Import what every crawl imports (Scrapy, the project's settings and every component they name), never the
     reactor: a forked crawl installs its own, as a fresh `scrapy crawl` does."""

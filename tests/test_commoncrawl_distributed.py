@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from collections import Counter
 
 import pytest
 
 from newscrawl.distributed.mode import FrontierKeys
-from testing import forked_process
 from testing.chromium import in_ci
 from testing.commoncrawl_stub import CommonCrawlStub
 from testing.commoncrawl_warcs import OUT_OF_RANGE, expected_ids
-from testing.distributed_run import REDIS_SERVER, RedisServer, Workers, worker_command
+from testing.distributed_run import REDIS_SERVER, RedisServer, Workers
 from tests.test_commoncrawl import RANGE
 
 # without redis-server the tests skip on a developer's machine; under CI=true they run (and fail if it is missing)
@@ -31,24 +29,18 @@ def test_three_workers_share_the_records_and_fetch_each_once(tmp_path):
         with CommonCrawlStub() as stub:
             settings = {**stub.settings(tmp_path / "cc"), "NEWSCRAWL_RENDER": "0", "NEWSCRAWL_CC_DATA_DELAY":
                         DATA_DELAY, "CONCURRENT_REQUESTS": "2", "NEWSCRAWL_LEASE_SECONDS": "30"}
-            workers = Workers(redis_server.url, tmp_path / "out", settings, 3)
-
-            def start(name: str) -> None:
-                with open(workers.output_dir / f"{name}.log", "ab") as log:
-                    workers.processes[name] = forked_process.start(
-                        worker_command(redis_server.url, name, workers.output_dir, settings, *RANGE),
-                        stdout=log, stderr=subprocess.STDOUT)
+            workers = Workers(redis_server.url, tmp_path / "out", settings, 3, RANGE)
 
             # the first worker reads the index and pushes the records; the others join once there is work (a
             # worker finding the crawl seeded, nothing queued and nothing leased would leave: docs/COMMONCRAWL.md)
-            start("w1")
+            workers.start("w1")
             keys, client = FrontierKeys({"NEWSCRAWL_CRAWL_ID": "dawn"}), redis_server.client()
             deadline = time.monotonic() + 60
             while client.zcard(keys.queue) + client.zcard(keys.leased) == 0:
                 assert time.monotonic() < deadline and workers.processes["w1"].poll() is None, workers.log("w1")
                 time.sleep(0.05)
-            start("w2")
-            start("w3")
+            workers.start("w2")
+            workers.start("w3")
             assert workers.wait(timeout=180), "the workers did not finish in time"
             fetched = stub.data.fetched_records()
             gaps = [b.at - a.at for a, b in zip(stub.data.log, stub.data.log[1:])]

@@ -74,7 +74,7 @@ def kill_the_seeder_during_seeding(workers: Workers, client, rng: random.Random,
     return victim, at
 
 
-def crawl_killing_the_seeder(redis_server, tmp_path, settings: dict, args: tuple[str, ...], kills: int = 5) -> list:
+def crawl_killing_the_seeder(redis_server, tmp_path, settings: dict, args: tuple[str, ...], kills: int = 5) -> None:
     """One crawl by two workers, its seeder SIGKILLed `kills` times in a row during seeding: each time whoever holds
     the seeding lease then (the first seeder, or a worker that took the list over from a dead one), at a random
     point of the next stretch of the list. A loss or a duplicate from any of the kills stays in the output, so the
@@ -93,7 +93,6 @@ def crawl_killing_the_seeder(redis_server, tmp_path, settings: dict, args: tuple
     assert seeding(client)["total"] == str(COUNT) and seeding(client)["cursor"] == str(COUNT)
     assert pending_claims(client) == [], f"item claims left pending (kills {done})"
     assert len({at for _, at in done}) == kills, f"two kills at one point of the list: {done}"
-    return done
 
 
 def test_the_seeding_worker_killed_during_seeding_five_times_loses_nothing(redis_server, tmp_path):

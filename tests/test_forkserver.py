@@ -30,10 +30,8 @@ def by_id(items: list[dict]) -> dict:
 
 def both_ways(monkeypatch, tmp_path, *args, **settings):
     forked = run_crawl(tmp_path / "forked", *args, settings=settings)
-    monkeypatch.setenv(forked_process.SWITCH, "0")
-    fresh = run_crawl(tmp_path / "fresh", *args, settings=settings)
-    monkeypatch.setenv(forked_process.SWITCH, "1")
-    return forked, fresh
+    monkeypatch.setenv(forked_process.SWITCH, "0")  # undone after the test
+    return forked, run_crawl(tmp_path / "fresh", *args, settings=settings)
 
 
 def test_a_forked_crawl_writes_what_a_fresh_one_writes(monkeypatch, tmp_path):

@@ -74,6 +74,29 @@ def test_a_listing_the_crawl_told_already_is_not_told_again(store, monkeypatch):
     assert store.ledger_entry(1918063).outcome == "filtered"
 
 
+def test_start_entries_are_told_to_the_ledger_a_chunk_at_a_time():
+    """A url_file's pages reach the ledger in chunks (one store transaction each), every id with its own source,
+    each chunk before its first request goes on; the requests come out as they went in."""
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.crawl.outcomes import ARTICLES_LISTED, announced
+
+    told, handed_on = [], []
+
+    def listed(links, source, filtered):
+        told.append((len(handed_on), source, [article_id for article_id, _ in links], filtered))
+
+    crawler = get_crawler()
+    crawler.signals.connect(listed, signal=ARTICLES_LISTED)
+    entries = [("urls" if n % 2 else "warc", Request(f"https://www.dawn.com/news/{1900000 + n}")) for n in range(5)]
+    for request in announced(crawler, entries, chunk=2):
+        handed_on.append(request)
+    assert handed_on == [request for _, request in entries]
+    assert told == [(0, "warc", [1900000], False), (0, "urls", [1900001], False),
+                    (2, "warc", [1900002], False), (2, "urls", [1900003], False), (4, "warc", [1900004], False)]
+
+
 def record_written(store, fields: dict) -> None:
     """An emitted Article recorded as the JSON-lines writer records it with each store (pipelines/jsonl_writer.py):
     in batches with SQLite, line by line (with its claim) with Redis."""

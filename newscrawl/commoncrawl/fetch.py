@@ -21,7 +21,7 @@ from newscrawl.archive.replay import load_archive
 from newscrawl.commoncrawl.backfill import BACKFILL_FAILURES, Backfill
 from newscrawl.commoncrawl.client import CommonCrawlRefused
 from newscrawl.commoncrawl.plan import CC_META
-from newscrawl.crawl.outcomes import announce_urls
+from newscrawl.crawl.outcomes import announced
 from newscrawl.commoncrawl.records import BadRecord, CapturedPage, fetch_record
 from newscrawl.items import Article
 from newscrawl.distributed.mode import is_distributed
@@ -141,11 +141,10 @@ async def backfill_requests(crawler, arguments, callback, errback):
     # this one dies (every worker reads the index itself, politely, to have the same list)
     stable = is_distributed(crawler.settings)
 
-    def entries():
-        for entry in backfill.entries(arguments, crawl_ids, stable):
-            announce_urls(crawler, [entry["url"]], "commoncrawl")  # the ledger's source (docs/STATE.md)
-            yield Request(entry["url"], callback=callback, errback=errback, cb_kwargs={"follow": False},
-                          meta={CC_META: entry})
+    def entries():  # the ledger's source (docs/STATE.md), told a chunk at a time
+        return announced(crawler, (("commoncrawl", Request(entry["url"], callback=callback, errback=errback,
+                                                           cb_kwargs={"follow": False}, meta={CC_META: entry}))
+                                   for entry in backfill.entries(arguments, crawl_ids, stable)))
 
     async for request in seed(crawler, entries):
         yield request

@@ -13,6 +13,7 @@ adds its own (e.g. commoncrawl).
 
 from __future__ import annotations
 
+from itertools import islice
 from urllib.parse import urlsplit
 
 from newscrawl.downloader.redirects import REDIRECT_MOVED
@@ -52,6 +53,24 @@ def announce_listed(crawler, links: list[tuple[int, str | None]], source: str, f
 def announce_urls(crawler, urls: list[str], source: str) -> None:
     """Pages given to the crawl (-a urls / url_file, the articles of a replayed archive): their ids, learned of."""
     announce_listed(crawler, [(i, None) for i in map(article_id_from_url, urls) if i is not None], source)
+
+
+# Start entries told to the ledger this many at a time: one store transaction a chunk, not one a URL (a url_file of
+# 100,000 URLs was 100,000 SQLite commits); the list is read this far ahead of the scheduler.
+ANNOUNCE_CHUNK = 500
+
+
+def announced(crawler, entries, chunk: int = ANNOUNCE_CHUNK):
+    """The requests of (source, request) start entries, each chunk's article ids told to the ledger (as learned of
+    from their source) before the chunk's first request is handed on."""
+    entries = iter(entries)
+    while batch := list(islice(entries, chunk)):
+        by_source: dict[str, list[str]] = {}
+        for source, request in batch:
+            by_source.setdefault(source, []).append(request.url)
+        for source, urls in by_source.items():
+            announce_urls(crawler, urls, source)
+        yield from (request for _, request in batch)
 
 
 def announce_links(crawler, request, links: list, in_range) -> list:

@@ -40,12 +40,14 @@ class LedgerRecorder:
         return recorder
 
     def listed(self, links, source, filtered):
-        if not filtered:  # a filtered listing also sets an outcome: always told
-            links = [(article_id, day) for article_id, day in links if (article_id, day, source) not in self._noted]
-            if len(self._noted) + len(links) > NOTED_MAX:
-                self._noted.clear()
-            self._noted.update((article_id, day, source) for article_id, day in links)
-        self.state.note_listed(links, source, filtered)
+        if filtered:  # a filtered listing also sets an outcome: always told
+            self.state.note_listed(links, source, filtered)
+            return
+        new = [(article_id, day) for article_id, day in links if (article_id, day, source) not in self._noted]
+        self.state.note_listed(new, source, filtered)
+        if len(self._noted) + len(new) > NOTED_MAX:
+            self._noted.clear()
+        self._noted.update((article_id, day, source) for article_id, day in new)  # once the store has them
 
     def article_outcome(self, article_id, outcome, reason, detail, published_at):
         self.state.record_outcome(article_id, outcome, reason, detail, published_at)
