@@ -104,6 +104,19 @@ def test_a_worker_leaves_when_the_crawl_that_started_it_is_killed():
         driver.kill()
 
 
+def test_a_worker_whose_crawl_died_before_it_started_leaves():
+    """The crawl gives its pid to the worker: a worker started after a SIGKILL of its crawl is an orphan from the
+    start (its parent is init already) and must still leave, not watch init for ever."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    worker = subprocess.Popen([sys.executable, "-c", "import time; from newscrawl.crawl.article_reader import "
+                               f"_start_worker; _start_worker({gone.pid}); time.sleep(60)"], cwd=ROOT)
+    try:
+        assert worker.wait(timeout=BOUND) == 0, "the worker outlived its crawl"
+    finally:
+        worker.kill()
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for this purpose: it runs nothing

@@ -83,10 +83,12 @@ def _read_in_worker(html: str, url: str, patterns: tuple[str, ...], rendered: bo
                               error_traceback=traceback.format_exc())
 
 
-def _start_worker() -> None:
+def _start_worker(crawl_pid: int) -> None:
     # Ctrl-C and a stopping cron reach the whole process group: the crawl decides when to stop, and closes the pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newscrawl-parent-watch",
+    # the crawl's pid as the crawl gave it, not os.getppid() here: a crawl killed while this worker started would
+    # leave it an orphan already, and it would watch its new parent (init) for ever
+    threading.Thread(target=_exit_with_parent, args=(crawl_pid,), name="newscrawl-parent-watch",
                      daemon=True).start()
     importlib.import_module("newscrawl.extraction")  # once, before the first page
 
@@ -137,7 +139,8 @@ class ArticleReader:
     def _start(self) -> None:
         # spawn, not fork: a child forked from a running reactor inherits its threads' locks
         self._pool = ProcessPoolExecutor(self.processes, multiprocessing.get_context("spawn"),
-                                         initializer=_start_worker, max_tasks_per_child=PAGES_PER_WORKER)
+                                         initializer=_start_worker, initargs=(os.getpid(),),
+                                         max_tasks_per_child=PAGES_PER_WORKER)
         self._pool.submit(int)  # a task, so that the pool starts its worker now
 
     @property
